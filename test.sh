@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs and starts what the tests need (docker.io, dockerd, redis-server, sandbox images), then runs every test.
+# Extra arguments go to `dotnet test` (for example: ./test.sh --filter FullyQualifiedName~Users).
+set -euo pipefail
+cd "$(dirname "$0")"
+./scripts/prereqs.sh
+export REDIS_URL="${REDIS_URL:-localhost:6379}"
+dotnet build LearningPlatform.sln -c Release -nologo -clp:ErrorsOnly
+# One test project at a time: they share Redis and Docker, and this machine has two cores.
+dotnet test LearningPlatform.sln -c Release --no-build -nologo -m:1 --logger "console;verbosity=normal" "$@"
