@@ -49,13 +49,9 @@ internal sealed class LiteDbDocumentStore : IDocumentStore, IDisposable
         mapper.RegisterType(
             serialize: value => new BsonValue(value.UtcDateTime),
             deserialize: bson => new DateTimeOffset(DateTime.SpecifyKind(bson.AsDateTime, DateTimeKind.Utc)));
+        RebuildToOrdinal(path);
         _database = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, Collation = OrdinalCollation }, mapper);
         _database.UtcDate = true;
-        if (_database.Collation.SortOptions != CompareOptions.Ordinal)
-        {
-            // A file created before the collation was set: the collation is fixed at creation, a rebuild changes it.
-            _database.Rebuild(new LiteDB.Engine.RebuildOptions { Collation = OrdinalCollation });
-        }
     }
 
     public IDocumentCollection<T> Collection<T>(string name) where T : class, IDocument
@@ -66,4 +62,20 @@ internal sealed class LiteDbDocumentStore : IDocumentStore, IDisposable
     }
 
     public void Dispose() => _database.Dispose();
+
+    // A file's collation is fixed when it is created, and opening it with another one fails: a file made before
+    // the collation was set (or by another tool) is rebuilt once.
+    private static void RebuildToOrdinal(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        using var existing = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
+        if (existing.Collation.SortOptions != CompareOptions.Ordinal)
+        {
+            existing.Rebuild(new LiteDB.Engine.RebuildOptions { Collation = OrdinalCollation });
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using LearningPlatform.Storage.LiteDb;
+using LiteDB;
 
 namespace LearningPlatform.Storage.Tests.LiteDb;
 
@@ -37,5 +38,20 @@ public sealed class LiteDbDocumentStoreTests : DocumentStoreContract
         CreateFactory().Open("other").Collection<Lesson>("lessons");
 
         Assert.True(File.Exists(Path.Combine(_directory, "other.db")));
+    }
+
+    [Fact]
+    public async Task Open_FileCreatedWithTheDefaultCollation_IsRebuiltToOrdinal()
+    {
+        Directory.CreateDirectory(_directory);
+        using (var legacy = new LiteDatabase(Path.Combine(_directory, "legacy.db")))
+        {
+            legacy.GetCollection("lessons").Insert(new BsonDocument { ["_id"] = "a", ["Title"] = "Alpha", ["Version"] = 1L });
+        }
+
+        var lessons = CreateFactory().Open("legacy").Collection<Lesson>("lessons");
+
+        Assert.Empty(await lessons.FindAsync(x => x.Title == "alpha"));
+        Assert.Single(await lessons.FindAsync(x => x.Title == "Alpha"));
     }
 }
