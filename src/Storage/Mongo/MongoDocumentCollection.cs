@@ -30,12 +30,17 @@ internal sealed class MongoDocumentCollection<T> : IDocumentCollection<T> where 
 
     public async Task<IReadOnlyList<T>> FindAsync(Expression<Func<T, bool>> filter, FindOptions<T>? options = null, CancellationToken cancellationToken = default)
     {
-        var find = _collection.Find(Filter.Where(filter));
+        FilterExpressions.ValidatePaging(options?.Skip ?? 0, options?.Limit);
+        if (options?.Limit == 0)
+        {
+            // The server reads a limit of 0 as "no limit".
+            return [];
+        }
+
+        var find = _collection.Find(Where(filter));
         if (options?.SortBy is { } sortBy)
         {
-            var field = new ExpressionFieldDefinition<T>(sortBy);
-            var sort = options.Descending ? Builders<T>.Sort.Descending(field) : Builders<T>.Sort.Ascending(field);
-            find = find.Sort(sort);
+            find = find.Sort(Sort(sortBy, options.Descending));
         }
 
         if (options?.Skip is > 0)
@@ -52,7 +57,7 @@ internal sealed class MongoDocumentCollection<T> : IDocumentCollection<T> where 
     }
 
     public Task<long> CountAsync(Expression<Func<T, bool>> filter, CancellationToken cancellationToken = default) =>
-        _collection.CountDocumentsAsync(Filter.Where(filter), cancellationToken: cancellationToken);
+        _collection.CountDocumentsAsync(Where(filter), cancellationToken: cancellationToken);
 
     public async Task InsertAsync(T document, CancellationToken cancellationToken = default)
     {
@@ -125,4 +130,12 @@ internal sealed class MongoDocumentCollection<T> : IDocumentCollection<T> where 
     }
 
     private static FilterDefinition<T> ById(string id) => Filter.Eq(IdField, id);
+
+    internal static FilterDefinition<T> Where(Expression<Func<T, bool>> filter) => Filter.Where(FilterExpressions.WithoutSpans(filter));
+
+    internal static SortDefinition<T> Sort(Expression<Func<T, object?>> field, bool descending)
+    {
+        var definition = new ExpressionFieldDefinition<T>(field);
+        return descending ? Builders<T>.Sort.Descending(definition) : Builders<T>.Sort.Ascending(definition);
+    }
 }
