@@ -38,14 +38,22 @@ public sealed record FindOptions<T>
     /// <summary>Documents to skip.</summary>
     public int Skip { get; init; }
 
-    /// <summary>Most documents to return; null for all.</summary>
+    /// <summary>Most documents to return; null for all, 0 for none.</summary>
     public int? Limit { get; init; }
 }
 
 /// <summary>
 /// The storage seam every service uses. Filters are LINQ expressions in the subset both adapters translate:
-/// equality and comparisons on scalar fields, &amp;&amp;, ||, !, string StartsWith/Contains/Equals, and
-/// <c>x.List.Contains(value)</c> on string lists. The contract tests in tests/Storage.Tests pin this subset.
+/// <list type="bullet">
+/// <item>==, !=, &lt;, &lt;=, &gt;, &gt;= between a field (also nested: <c>x.Address.City</c>) and a constant or captured
+/// value, on strings, numbers, bools, enums, DateTimeOffset (compared as UTC instants) and nullables (<c>== null</c>);</item>
+/// <item>&amp;&amp;, ||, ! and a bare bool field (<c>x.Published</c>, <c>!x.Published</c>);</item>
+/// <item>string <c>StartsWith(value)</c> and <c>Contains(value)</c>, literal (no wildcards) and case-sensitive;</item>
+/// <item><c>x.Tags.Contains(value)</c> on a list field, and <c>values.Contains(x.Field)</c> on a captured list or array.</item>
+/// </list>
+/// String equality, unique indexes and sorting are ordinal (case-sensitive) in both adapters. DateTimeOffset values
+/// are stored as UTC instants at millisecond precision and read back with offset zero. The contract tests in
+/// tests/Storage.Tests pin this subset; anything else may work in one adapter only.
 /// </summary>
 public interface IDocumentCollection<T> where T : class, IDocument
 {
