@@ -11,7 +11,7 @@ namespace LearningPlatform.Services.Features.Users;
 /// At start: creates the indexes and, when no admin exists, the first admin from <c>LP_ADMIN_EMAIL</c> /
 /// <c>LP_ADMIN_PASSWORD</c>. Runs before the server listens, and is a no-op once an admin exists (restarts, replicas).
 /// </summary>
-internal sealed class AdminSeeder(
+public sealed class AdminSeeder(
     UserCollections collections,
     IConfiguration configuration,
     IPasswordHasher<User> hasher,

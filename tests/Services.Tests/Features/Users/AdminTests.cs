@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LearningPlatform.Contracts;
+using LearningPlatform.Services.Features.Users;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace LearningPlatform.Services.Tests.Features.Users;
@@ -89,7 +92,7 @@ public sealed class AdminTests(ServicesFixture fixture)
         await UsersApi.ProblemAsync(await UsersApi.RefreshAsync(_anonymous, old.RefreshToken), HttpStatusCode.Unauthorized);
         // a fresh login, even within the same second, carries the new roles and works
         var fresh = await UsersApi.LoginOkAsync(_anonymous, email);
-        Assert.Equal([Roles.Learner, Roles.Instructor], new JsonWebToken(fresh.AccessToken).Claims.Where(c => c.Type == "role").Select(c => c.Value).Order());
+        Assert.Equal([Roles.Instructor, Roles.Learner], new JsonWebToken(fresh.AccessToken).Claims.Where(c => c.Type == "role").Select(c => c.Value).Order());
         Assert.Equal(HttpStatusCode.OK, (await fixture.Client(fresh.AccessToken).GetAsync("/api/users/me")).StatusCode);
     }
 
@@ -139,5 +142,33 @@ public sealed class AdminTests(ServicesFixture fixture)
         await UsersApi.ProblemAsync(await admin.PostAsync($"/api/users/{adminId}/disable", null), HttpStatusCode.Conflict);
         await UsersApi.ProblemAsync(await admin.PutAsJsonAsync($"/api/users/{adminId}/roles", new { roles = new[] { Roles.Learner } }), HttpStatusCode.Conflict);
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/users/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task SeededAdmin_StartingTheSeederAgain_AddsNoSecondAdmin()
+    {
+        var admin = await AdminAsync();
+        var before = await CountAdminsAsync(admin);
+
+        // What a restart or a second replica does: the seeder finds the admin and changes nothing.
+        var seeder = fixture.Services.GetServices<IHostedService>().OfType<AdminSeeder>().Single();
+        await seeder.StartAsync(CancellationToken.None);
+
+        Assert.True(before >= 1);
+        Assert.Equal(before, await CountAdminsAsync(admin));
+    }
+
+    private static async Task<int> CountAdminsAsync(HttpClient admin)
+    {
+        var admins = 0;
+        for (var page = 1; ; page++)
+        {
+            var items = (await admin.GetFromJsonAsync<JsonElement>($"/api/users?page={page}&pageSize=100")).GetProperty("items");
+            admins += items.EnumerateArray().Count(u => u.GetProperty("roles").EnumerateArray().Any(r => r.GetString() == Roles.Admin));
+            if (items.GetArrayLength() < 100)
+            {
+                return admins;
+            }
+        }
     }
 }
