@@ -21,6 +21,7 @@ public static class Login
         IPasswordHasher<User> hasher,
         TokenService tokens,
         IOptions<LoginOptions> loginOptions,
+        IOptions<PasswordPolicyOptions> passwordPolicy,
         TimeProvider time,
         HttpContext http,
         ILogger<User> logger,
@@ -47,7 +48,10 @@ public static class Login
             return Locked(http, lockedUntil, now);
         }
 
-        var verification = password.Length == 0 ? PasswordVerificationResult.Failed : hasher.VerifyHashedPassword(found, found.PasswordHash, password);
+        // No password longer than the policy allows was ever set: refuse it without spending a hash on it.
+        var verification = password.Length == 0 || password.Length > passwordPolicy.Value.MaxLength
+            ? PasswordVerificationResult.Failed
+            : hasher.VerifyHashedPassword(found, found.PasswordHash, password);
         if (verification == PasswordVerificationResult.Failed)
         {
             var lockedOut = false;
