@@ -54,8 +54,8 @@ public static class AuthExtensions
                     {
                         var revocation = context.HttpContext.RequestServices.GetRequiredService<TokenRevocation>();
                         var userId = context.Principal?.FindFirstValue(JwtRegisteredClaimNames.Sub);
-                        var issuedAt = context.SecurityToken is JsonWebToken token ? token.IssuedAt : context.SecurityToken.ValidFrom;
-                        if (userId is null || await revocation.IsRevokedAsync(userId, new DateTimeOffset(issuedAt, TimeSpan.Zero)))
+                        var generation = long.TryParse(context.Principal?.FindFirstValue(TokenRevocation.ClaimType), out var g) ? g : 0;
+                        if (userId is null || await revocation.IsRevokedAsync(userId, generation))
                         {
                             context.Fail("The token was revoked.");
                         }

@@ -5,21 +5,24 @@ namespace LearningPlatform.ServiceDefaults.Auth;
 
 /// <summary>
 /// Lets every process reject a user's access tokens at once (disabled account, changed roles), although they are
-/// stateless JWTs: tokens issued before the user's cut-off time in Redis stop working.
+/// stateless JWTs: each token carries the user's token generation when issued (claim <see cref="ClaimType"/>);
+/// revoking bumps the generation in Redis, and tokens of an older generation stop working everywhere.
 /// </summary>
 public sealed class TokenRevocation(IConnectionMultiplexer redis, RedisKeys keys)
 {
-    private RedisKey Key(string userId) => keys.Key("auth:revoked-before:" + userId);
+    /// <summary>The claim that carries the generation.</summary>
+    public const string ClaimType = "gen";
 
-    /// <summary>Rejects every token of <paramref name="userId"/> issued before now.</summary>
-    public Task RevokeAllAsync(string userId, DateTimeOffset now, TimeSpan keepFor) =>
-        redis.GetDatabase().StringSetAsync(Key(userId), now.ToUnixTimeSeconds(), keepFor);
+    private RedisKey Key(string userId) => keys.Key("auth:token-generation:" + userId);
 
-    /// <summary>Whether a token of <paramref name="userId"/> issued at <paramref name="issuedAt"/> was revoked.</summary>
-    public async Task<bool> IsRevokedAsync(string userId, DateTimeOffset issuedAt)
-    {
-        var cutoff = await redis.GetDatabase().StringGetAsync(Key(userId));
-        // Same second counts as revoked: iat has one-second resolution.
-        return cutoff.TryParse(out long seconds) && issuedAt.ToUnixTimeSeconds() <= seconds;
-    }
+    /// <summary>The generation a token issued now must carry.</summary>
+    public async Task<long> CurrentGenerationAsync(string userId) =>
+        (long?)await redis.GetDatabase().StringGetAsync(Key(userId)) ?? 0;
+
+    /// <summary>Rejects every token of <paramref name="userId"/> issued so far.</summary>
+    public Task RevokeAllAsync(string userId) => redis.GetDatabase().StringIncrementAsync(Key(userId));
+
+    /// <summary>Whether a token of <paramref name="userId"/> carrying <paramref name="generation"/> was revoked.</summary>
+    public async Task<bool> IsRevokedAsync(string userId, long generation) =>
+        generation < await CurrentGenerationAsync(userId);
 }

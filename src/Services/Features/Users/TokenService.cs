@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -50,21 +51,13 @@ public sealed class TokenService(
     private async Task<string> AccessTokenAsync(User user, DateTimeOffset now)
     {
         var jwt = jwtOptions.Value;
-        // The revocation cut-off has one-second resolution and counts its own second as revoked, so a token issued in
-        // the same second as a revocation (say, a login right after a role change) would be dead on arrival: such a
-        // token says it was issued in the next second instead.
-        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
-        if (await revocation.IsRevokedAsync(user.Id, issuedAt))
-        {
-            issuedAt = issuedAt.AddSeconds(1);
-        }
-
         var identity = new ClaimsIdentity(
         [
             new Claim(JwtRegisteredClaimNames.Sub, user.Id),
             new Claim(JwtRegisteredClaimNames.Email, user.Email),
             new Claim("name", user.DisplayName),
             new Claim(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
+            new Claim(TokenRevocation.ClaimType, (await revocation.CurrentGenerationAsync(user.Id)).ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64),
             .. user.Roles.Select(role => new Claim("role", role)),
         ]);
         return Handler.CreateToken(new SecurityTokenDescriptor
@@ -72,7 +65,7 @@ public sealed class TokenService(
             Issuer = jwt.Issuer,
             Audience = jwt.Audience,
             Subject = identity,
-            IssuedAt = issuedAt.UtcDateTime,
+            IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = (now + jwt.AccessTokenLifetime).UtcDateTime,
             SigningCredentials = new SigningCredentials(AuthExtensions.SigningKey(jwt), SecurityAlgorithms.HmacSha256),
@@ -115,9 +108,7 @@ public sealed class TokenService(
     /// </summary>
     public async Task RevokeAllAsync(string userId, string reason, CancellationToken cancellationToken)
     {
-        var jwt = jwtOptions.Value;
-        // Remember the cut-off as long as a token issued before it could still be valid.
-        await revocation.RevokeAllAsync(userId, time.GetUtcNow(), jwt.AccessTokenLifetime + jwt.ClockSkew + TimeSpan.FromMinutes(1));
+        await revocation.RevokeAllAsync(userId);
         var families = await collections.Families.FindAsync(f => f.UserId == userId, cancellationToken: cancellationToken);
         foreach (var family in families.Where(f => f.RevokedAt is null))
         {
