@@ -19,6 +19,13 @@ public static class CatalogProblems
     public static IResult CourseNotFound(string id) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Course not found", detail: $"There is no course '{id}'.");
 
+    /// <summary>The client's version is not the stored one: someone else changed the document since it was read.</summary>
+    public static IResult Stale(string what, string id) =>
+        Results.Problem(
+            statusCode: StatusCodes.Status409Conflict,
+            title: "Changed by someone else",
+            detail: $"The {what} '{id}' was changed since it was read; reload it and apply the change again.");
+
     public static IResult NotAnInstructor(string courseId) =>
         Results.Problem(
             statusCode: StatusCodes.Status403Forbidden,

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using LearningPlatform.ServiceDefaults.Auth;
 using LearningPlatform.Services.Common;
+using LearningPlatform.Storage;
 using Microsoft.Extensions.Options;
 
 namespace LearningPlatform.Services.Features.Catalog;
@@ -73,7 +74,20 @@ public static class UpdateCourse
 
         course.RefreshSearchText();
         course.Version = request.Version!.Value;
-        await store.Courses.ReplaceAsync(course, cancellationToken); // a stale version throws: 409 by the storage handler
+        // Mapped here rather than left to the storage exception handler: a stale version is an expected answer.
+        try
+        {
+            await store.Courses.ReplaceAsync(course, cancellationToken);
+        }
+        catch (ConcurrencyException)
+        {
+            return CatalogProblems.Stale("course", id);
+        }
+        catch (DocumentNotFoundException)
+        {
+            return CatalogProblems.CourseNotFound(id);
+        }
+
         CatalogLog.CourseUpdated(logger, course.Id, course.Version, user.UserId());
         return Results.Ok(CourseResponse.From(course));
     }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using LearningPlatform.ServiceDefaults.Auth;
 using LearningPlatform.Services.Features.Catalog;
+using LearningPlatform.Storage;
 using Microsoft.Extensions.Options;
 
 namespace LearningPlatform.Services.Features.Exercises;
@@ -66,7 +67,20 @@ public static class UpdateExercise
         var oldTitle = exercise.Title;
         ExerciseRules.Apply(request, exercise, options.Value);
         exercise.Version = request.Version!.Value;
-        await store.Exercises.ReplaceAsync(exercise, cancellationToken); // a stale version throws: 409 by the storage handler
+        // Mapped here rather than left to the storage exception handler: a stale version is an expected answer.
+        try
+        {
+            await store.Exercises.ReplaceAsync(exercise, cancellationToken);
+        }
+        catch (ConcurrencyException)
+        {
+            return CatalogProblems.Stale("exercise", id);
+        }
+        catch (DocumentNotFoundException)
+        {
+            return ExerciseProblems.NotFound(id);
+        }
+
         if (exercise.Title != oldTitle)
         {
             await courses.RenameExerciseAsync(exercise.CourseId, exercise.Id, exercise.Title, cancellationToken);
