@@ -2,15 +2,15 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Logging;
 
 namespace LearningPlatform.ServiceDefaults.Errors;
 
 /// <summary>
 /// Maps a client's mistake found deep in the pipeline (unreadable JSON, a wrong type, a body over the limit) to a
-/// 4xx ProblemDetails that says what was wrong; anything else is a 500 that says nothing of the internals.
+/// 4xx ProblemDetails that says what was wrong. Anything else becomes the middleware's 500, which says nothing of the
+/// internals.
 /// </summary>
-public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsService problems, ILogger<ProblemDetailsExceptionHandler> logger)
+public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problems)
     : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -22,11 +22,13 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
             BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message),
             JsonException json => (StatusCodes.Status400BadRequest, "Malformed JSON", JsonMessage(json)),
             ClientErrorException e => (e.StatusCode, e.Title, e.Message),
-            _ => (StatusCodes.Status500InternalServerError, "Internal error", "The server failed to handle the request; it was logged."),
+            // Not a client error this handler knows: leave it to later handlers (registration order must not matter),
+            // and in the end to the middleware's own logged 500 ProblemDetails.
+            _ => (0, "", ""),
         };
-        if (status >= 500)
+        if (status == 0)
         {
-            Log.Unhandled(logger, httpContext.Request.Path, exception);
+            return false;
         }
 
         httpContext.Response.StatusCode = status;
@@ -41,12 +43,6 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
     // System.Text.Json's messages name the JSON path and the expected type, which is what a caller needs.
     private static string JsonMessage(JsonException e) =>
         e.Path is null ? "The body is not valid JSON." : $"The body is not valid JSON for this request at '{e.Path}': {e.Message.Split(" Path:")[0]}";
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Unhandled exception on {Path}")]
-        public static partial void Unhandled(ILogger logger, string path, Exception exception);
-    }
 }
 
 /// <summary>Thrown by a handler for a client error it cannot express as a result value; becomes ProblemDetails.</summary>

@@ -11,7 +11,6 @@ public static class ServiceStorage
     public static IHostApplicationBuilder AddServiceStorage(this IHostApplicationBuilder builder)
     {
         builder.Services.AddDocumentStorage(builder.Configuration);
-        // Registered before the shared handler so it sees storage errors first.
         builder.Services.AddExceptionHandler<StorageExceptionHandler>();
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         return builder;
