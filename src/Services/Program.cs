@@ -3,6 +3,7 @@ using LearningPlatform.ServiceDefaults.Auth;
 using LearningPlatform.Services.Common;
 using LearningPlatform.Services.Features.Catalog;
 using LearningPlatform.Services.Features.Exercises;
+using LearningPlatform.Services.Features.Runs;
 using LearningPlatform.Services.Features.Users;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,6 +19,7 @@ builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
 builder.AddUsers();
 builder.AddCatalog();
 builder.AddExercises();
+builder.AddRuns();
 
 var app = builder.Build();
 app.UseServiceDefaults();
@@ -30,6 +32,7 @@ var api = app.MapGroup("/api");
 api.MapUsers();
 api.MapCatalog();
 api.MapExercises();
+api.MapRuns();
 
 app.Run();
 
