@@ -1,4 +1,6 @@
+using LearningPlatform.Hub.Features.Diagnostics;
 using LearningPlatform.Hub.Features.Gateway;
+using LearningPlatform.Hub.Features.Workbench;
 using LearningPlatform.ServiceDefaults;
 using LearningPlatform.ServiceDefaults.Auth;
 
@@ -6,15 +8,19 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("hub");
 builder.Services.AddPlatformAuthentication();
 builder.AddGateway();
+builder.AddDiagnostics();
+builder.AddWorkbench();
 
 var app = builder.Build();
 app.UseServiceDefaults();
+app.UseWorkbenchConnectionLimit();
 app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.MapDefaultEndpoints();
 app.MapGateway();
+app.MapWorkbench();
 
 app.Run();
 

@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Net.ServerSentEvents;
+using System.Text.Json;
+using LearningPlatform.Contracts.Runs;
+using LearningPlatform.Contracts.Workbench;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace LearningPlatform.Hub.Features.Workbench;
+
+/// <summary>
+/// Follows each run posted from a session through Services' Server-Sent Events and pushes every event to the
+/// session's learner and watchers, then stores the result on the session. The relay lives in the hub process that
+/// posted the run; a cancel reaching another hub process travels over Redis pub/sub.
+/// </summary>
+public sealed class RunRelay : IHostedService, IDisposable
+{
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _relays = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ServicesClient _services;
+    private readonly SessionStore _store;
+    private readonly IHubContext<WorkbenchHub, IWorkbenchClient> _hub;
+    private readonly IConnectionMultiplexer _redis;
+    private readonly WorkbenchOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RunRelay> _logger;
+
+    public RunRelay(
+        ServicesClient services, SessionStore store, IHubContext<WorkbenchHub, IWorkbenchClient> hub, IConnectionMultiplexer redis,
+        IOptions<WorkbenchOptions> options, TimeProvider time, ILogger<RunRelay> logger)
+    {
+        _services = services;
+        _store = store;
+        _hub = hub;
+        _redis = redis;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken) =>
+        await _redis.GetSubscriber().SubscribeAsync(_store.CancelChannel, (_, runId) => StopLocal((string?)runId));
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _redis.GetSubscriber().UnsubscribeAsync(_store.CancelChannel);
+    }
+
+    /// <summary>Starts relaying <paramref name="ticket"/>'s events in the background.</summary>
+    public void Start(RunTicket ticket, string token)
+    {
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        cts.CancelAfter(_options.RunRelayTimeout);
+        _relays[ticket.RunId] = cts;
+        _ = Task.Run(() => RelayAsync(ticket, token, cts));
+    }
+
+    /// <summary>Stops relaying the run wherever it is relayed.</summary>
+    public async Task CancelAsync(string runId)
+    {
+        StopLocal(runId);
+        await _redis.GetSubscriber().PublishAsync(_store.CancelChannel, runId);
+    }
+
+    private void StopLocal(string? runId)
+    {
+        if (runId is not null && _relays.TryRemove(runId, out var cts))
+        {
+            cts.Cancel();
+        }
+    }
+
+    private async Task RelayAsync(RunTicket ticket, string token, CancellationTokenSource cts)
+    {
+        var finished = false;
+        try
+        {
+            using var response = await _services.OpenRunEventsAsync(ticket.RunId, token, cts.Token);
+            await using var stream = await response.Content.ReadAsStreamAsync(cts.Token);
+            var started = false;
+            await foreach (var item in SseParser.Create(stream).EnumerateAsync(cts.Token))
+            {
+                var sequence = 0L;
+                try
+                {
+                    using var doc = JsonDocument.Parse(item.Data);
+                    sequence = doc.RootElement.TryGetProperty("sequence", out var s) && s.TryGetInt64(out var n) ? n : 0;
+                }
+                catch (JsonException)
+                {
+                    continue; // not an event the runner wrote; nothing a client could use
+                }
+
+                var message = new RunEventMessage(ticket.SessionId, ticket.RunId, item.EventType, sequence, item.Data);
+                await _hub.Clients.Groups(WorkbenchGroups.Learner(ticket.SessionId), WorkbenchGroups.Watchers(ticket.SessionId)).RunEvent(message);
+                if (!started && item.EventType is "accepted" or "started")
+                {
+                    started = true;
+                    await _store.UpdateLastRunAsync(ticket.SessionId, ticket.RunId, last => last.Status == "queued" ? last with { Status = "running" } : null);
+                }
+
+                if (item.EventType == "finished")
+                {
+                    finished = true;
+                    await StoreResultAsync(ticket, message);
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException or HubException)
+        {
+            if (!_stopping.IsCancellationRequested && !finished && e is not OperationCanceledException)
+            {
+                WorkbenchLog.RelayLost(_logger, ticket.RunId, e);
+            }
+        }
+        catch (Exception e)
+        {
+            WorkbenchLog.RelayLost(_logger, ticket.RunId, e);
+        }
+        finally
+        {
+            _relays.TryRemove(new KeyValuePair<string, CancellationTokenSource>(ticket.RunId, cts));
+            cts.Dispose();
+            await _store.EndRunAsync(ticket.UserId, ticket.RunId);
+            if (!finished && !_stopping.IsCancellationRequested)
+            {
+                // Cancelled runs keep their status; a relay that ran out or broke marks the run lost.
+                await _store.UpdateLastRunAsync(ticket.SessionId, ticket.RunId,
+                    last => last.Status is "queued" or "running" ? last with { Status = "lost", FinishedAt = _time.GetUtcNow() } : null);
+            }
+        }
+    }
+
+    private async Task StoreResultAsync(RunTicket ticket, RunEventMessage message)
+    {
+        var result = (message.Parse() as RunFinished)?.Result;
+        var verdict = result is null ? null : JsonSerializer.Serialize(result.Verdict, RunJson.Options).Trim('"');
+        var passed = result?.Tests.Count(t => t.Status == TestStatus.Pass) ?? 0;
+        var updated = await _store.UpdateLastRunAsync(ticket.SessionId, ticket.RunId, last => last.Status == "cancelled" ? null : last with
+        {
+            Status = "finished",
+            Verdict = verdict,
+            Passed = passed,
+            Total = result?.Tests.Count ?? 0,
+            FinishedAt = _time.GetUtcNow(),
+            ResultJson = result is null ? null : JsonSerializer.Serialize(result, RunJson.Options),
+        });
+        if (updated && await _store.GetAsync(ticket.SessionId) is { } state)
+        {
+            await _hub.Clients.Groups(WorkbenchGroups.Learner(ticket.SessionId), WorkbenchGroups.Watchers(ticket.SessionId)).SessionSnapshot(state.ToSnapshot());
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+}
+
+/// <summary>SignalR groups of a session: its learner's connections and its watchers.</summary>
+public static class WorkbenchGroups
+{
+    public static string Learner(string sessionId) => $"session:{sessionId}:learner";
+
+    public static string Watchers(string sessionId) => $"session:{sessionId}:watchers";
+}

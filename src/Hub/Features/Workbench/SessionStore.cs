@@ -1,0 +1,399 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using LearningPlatform.Contracts.Workbench;
+using LearningPlatform.ServiceDefaults.Redis;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace LearningPlatform.Hub.Features.Workbench;
+
+/// <summary>A session as stored, read in one go.</summary>
+public sealed record SessionState(
+    string SessionId,
+    string UserId,
+    string ExerciseId,
+    string CourseId,
+    string Language,
+    long Version,
+    IReadOnlyList<WorkbenchFile> Files,
+    IReadOnlyList<ReadOnlyFile> VisibleTests,
+    LastRun? LastRun,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset LastActivity,
+    DateTimeOffset ProgressAt,
+    int BestPassed,
+    int ErrorCount)
+{
+    public SessionSnapshot ToSnapshot() =>
+        new(SessionId, ExerciseId, CourseId, UserId, Language, Version, Files, VisibleTests, LastRun);
+}
+
+/// <summary>The exercise content a new session starts from.</summary>
+public sealed record SessionSeed(string ExerciseId, string CourseId, string Language, IReadOnlyList<ReadOnlyFile> StarterFiles, IReadOnlyList<ReadOnlyFile> VisibleTests);
+
+public enum EditStatus { Applied, Stale, OutOfRange, UnknownFile, TooLarge, UnknownSession }
+
+public sealed record EditOutcome(EditStatus Status, long Version, string? Error, EditRecord? Edit = null, string? Text = null, SessionState? Current = null);
+
+/// <summary>A run posted from a session, for cancelling and authorizing by run id.</summary>
+public sealed record RunTicket(string RunId, string SessionId, string UserId, string Mode);
+
+/// <summary>
+/// Workbench sessions in Redis, shared by every hub process and surviving their restarts.
+/// <list type="bullet">
+/// <item><description><c>workbench:session:{id}</c>: hash of the session: meta (<c>userId</c>, <c>exerciseId</c>,
+/// <c>courseId</c>, <c>language</c>, <c>files</c>, <c>tests</c>, <c>createdAt</c>), <c>version</c>,
+/// <c>f:{file}</c> text and <c>fv:{file}</c> version per file, <c>lastRun</c>, <c>lastActivity</c>,
+/// <c>bestPassed</c>, <c>progressAt</c>, <c>err:{file}|{layer}</c> live error counts. Every edit is a transaction
+/// conditioned on <c>version</c>, so two writers never interleave and nothing is half-applied.</description></item>
+/// <item><description><c>workbench:session:{id}:edits</c>: stream, the append-only edit history (fields <c>v</c>,
+/// <c>file</c>, <c>changes</c>, <c>user</c>); an entry's id is the time Redis recorded it, one clock for all
+/// hubs, so replays by time are id ranges.</description></item>
+/// <item><description><c>workbench:owner:{user}:{exercise}</c>: the one session of a learner and exercise.</description></item>
+/// <item><description><c>workbench:course:{course}:sessions</c>: sorted set of the course's sessions by last activity.</description></item>
+/// <item><description><c>workbench:user:{user}:runs</c>: sorted set of the user's unfinished runs by start;
+/// <c>workbench:run:{runId}</c>: hash of a run's session, user and mode.</description></item>
+/// </list>
+/// </summary>
+public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, IOptions<WorkbenchOptions> options, TimeProvider time)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly WorkbenchOptions _options = options.Value;
+
+    private IDatabase Db => redis.GetDatabase();
+
+    private RedisKey SessionKey(string id) => keys.Key($"workbench:session:{id}");
+
+    private RedisKey EditsKey(string id) => keys.Key($"workbench:session:{id}:edits");
+
+    private RedisKey OwnerKey(string userId, string exerciseId) => keys.Key($"workbench:owner:{userId}:{exerciseId}");
+
+    private RedisKey CourseKey(string courseId) => keys.Key($"workbench:course:{courseId}:sessions");
+
+    private RedisKey UserRunsKey(string userId) => keys.Key($"workbench:user:{userId}:runs");
+
+    private RedisKey RunKey(string runId) => keys.Key($"workbench:run:{runId}");
+
+    /// <summary>Channel on which hubs tell each other that a run was cancelled.</summary>
+    public RedisChannel CancelChannel => RedisChannel.Literal(keys.Key("workbench:cancel").ToString());
+
+    /// <summary>The session, or null when there is none (or it expired).</summary>
+    public async Task<SessionState?> GetAsync(string sessionId)
+    {
+        if (!IsId(sessionId))
+        {
+            return null;
+        }
+
+        var entries = await Db.HashGetAllAsync(SessionKey(sessionId));
+        return entries.Length == 0 ? null : Parse(sessionId, entries);
+    }
+
+    /// <summary>The learner's session of the exercise, created from <paramref name="seed"/> when there is none.</summary>
+    public async Task<SessionState> GetOrCreateAsync(string userId, SessionSeed seed)
+    {
+        var ownerKey = OwnerKey(userId, seed.ExerciseId);
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var existing = (string?)await Db.StringGetAsync(ownerKey);
+            if (existing is not null && await GetAsync(existing) is { } state)
+            {
+                await TouchAsync(state);
+                return state;
+            }
+
+            var id = Guid.NewGuid().ToString("N");
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var fields = new List<HashEntry>
+            {
+                new("userId", userId),
+                new("exerciseId", seed.ExerciseId),
+                new("courseId", seed.CourseId),
+                new("language", seed.Language),
+                new("files", JsonSerializer.Serialize(seed.StarterFiles.Select(f => f.Name), Json)),
+                new("tests", JsonSerializer.Serialize(seed.VisibleTests, Json)),
+                new("createdAt", now),
+                new("lastActivity", now),
+                new("progressAt", now),
+                new("bestPassed", 0),
+                new("version", 0),
+            };
+            foreach (var file in seed.StarterFiles)
+            {
+                fields.Add(new("f:" + file.Name, file.Content));
+                fields.Add(new("fv:" + file.Name, 0));
+            }
+
+            // Two hubs opening the same exercise for the same learner at once: the owner key decides, the loser reads.
+            var tran = Db.CreateTransaction();
+            tran.AddCondition(existing is null ? Condition.KeyNotExists(ownerKey) : Condition.StringEqual(ownerKey, existing));
+            _ = tran.StringSetAsync(ownerKey, id, _options.SessionRetention);
+            _ = tran.HashSetAsync(SessionKey(id), [.. fields]);
+            _ = tran.KeyExpireAsync(SessionKey(id), _options.SessionRetention);
+            _ = tran.SortedSetAddAsync(CourseKey(seed.CourseId), id, now);
+            _ = tran.KeyExpireAsync(CourseKey(seed.CourseId), _options.SessionRetention);
+            if (await tran.ExecuteAsync())
+            {
+                return (await GetAsync(id))!;
+            }
+        }
+
+        throw new InvalidOperationException("The session could not be created: too many concurrent attempts.");
+    }
+
+    /// <summary>
+    /// Applies an edit when <paramref name="baseVersion"/> is the session's version; records it in the history in
+    /// the same transaction. Refusals change nothing.
+    /// </summary>
+    public async Task<EditOutcome> ApplyEditAsync(string sessionId, string file, long baseVersion, IReadOnlyList<ContentChange> changes, string userId)
+    {
+        var key = SessionKey(sessionId);
+        var values = await Db.HashGetAsync(key, ["version", "f:" + file, "userId", "courseId"]);
+        if (values[0].IsNull || values[2].IsNull)
+        {
+            return new(EditStatus.UnknownSession, 0, $"No session '{sessionId}'.");
+        }
+
+        var version = (long)values[0];
+        if (values[1].IsNull)
+        {
+            return new(EditStatus.UnknownFile, version, $"The session has no file '{file}'.");
+        }
+
+        if (baseVersion != version)
+        {
+            return new(EditStatus.Stale, version, $"The edit is based on version {baseVersion}, but the session is at version {version}; apply it to the snapshot sent with this answer.", Current: await GetAsync(sessionId));
+        }
+
+        var text = TextEdits.Apply((string)values[1]!, changes, out var error);
+        if (text is null)
+        {
+            return new(EditStatus.OutOfRange, version, error, Current: await GetAsync(sessionId));
+        }
+
+        if (text.Length > _options.MaxFileChars)
+        {
+            return new(EditStatus.TooLarge, version, $"'{file}' would have {text.Length} characters; the limit is {_options.MaxFileChars}.");
+        }
+
+        var next = version + 1;
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var courseId = (string?)values[3] ?? "";
+        var tran = Db.CreateTransaction();
+        tran.AddCondition(Condition.HashEqual(key, "version", version));
+        _ = tran.HashSetAsync(key, [new("version", next), new("f:" + file, text), new("fv:" + file, next), new("lastActivity", now)]);
+        _ = tran.KeyExpireAsync(key, _options.SessionRetention);
+        var added = tran.StreamAddAsync(
+            EditsKey(sessionId),
+            [new("v", next), new("file", file), new("changes", JsonSerializer.Serialize(changes, Json)), new("user", userId)],
+            maxLength: _options.MaxHistoryEntries,
+            useApproximateMaxLength: true);
+        _ = tran.KeyExpireAsync(EditsKey(sessionId), _options.SessionRetention);
+        _ = tran.SortedSetAddAsync(CourseKey(courseId), sessionId, now);
+        if (!await tran.ExecuteAsync())
+        {
+            var current = await GetAsync(sessionId);
+            return new(EditStatus.Stale, current?.Version ?? version, $"The session changed to version {current?.Version} while this edit (based on {baseVersion}) was applied; apply it to the snapshot sent with this answer.", Current: current);
+        }
+
+        var edit = new EditRecord(next, file, changes, EntryTime(await added));
+        return new(EditStatus.Applied, next, null, edit, text);
+    }
+
+    /// <summary>
+    /// The edits after <paramref name="version"/>, oldest first, when the history holds every one of them and they
+    /// are at most <paramref name="max"/>; otherwise null.
+    /// </summary>
+    public async Task<IReadOnlyList<EditRecord>?> EditsAfterAsync(string sessionId, long version, long currentVersion, int max)
+    {
+        if (version == currentVersion)
+        {
+            return [];
+        }
+
+        if (version > currentVersion || version < 0 || currentVersion - version > max)
+        {
+            return null;
+        }
+
+        // The newest entries are the wanted ones: read backwards until the edit right after the client's version.
+        var wanted = (int)(currentVersion - version);
+        var entries = await Db.StreamRangeAsync(EditsKey(sessionId), "-", "+", count: wanted, messageOrder: Order.Descending);
+        var edits = entries.Select(ToEdit).Reverse().ToList();
+        return edits.Count == wanted && edits[0].Version == version + 1 && edits[^1].Version == currentVersion ? edits : null;
+    }
+
+    /// <summary>The recorded edits between two times (inclusive), oldest first, read page by page.</summary>
+    public async IAsyncEnumerable<EditRecord> ReplayAsync(string sessionId, DateTimeOffset? from, DateTimeOffset? to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        RedisValue start = from is { } f ? Math.Max(0, f.ToUnixTimeMilliseconds()).ToString(CultureInfo.InvariantCulture) : "-";
+        RedisValue end = to is { } t ? Math.Max(0, t.ToUnixTimeMilliseconds()).ToString(CultureInfo.InvariantCulture) : "+";
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var page = await Db.StreamRangeAsync(EditsKey(sessionId), start, end, count: _options.ReplayPageSize);
+            foreach (var entry in page)
+            {
+                yield return ToEdit(entry);
+            }
+
+            if (page.Length < _options.ReplayPageSize)
+            {
+                yield break;
+            }
+
+            start = "(" + page[^1].Id;
+        }
+    }
+
+    /// <summary>Records the session's last run; a run that passed more tests than any before counts as progress.</summary>
+    public async Task SetLastRunAsync(string sessionId, LastRun run)
+    {
+        var key = SessionKey(sessionId);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var fields = new List<HashEntry> { new("lastRun", JsonSerializer.Serialize(run, Json)), new("lastActivity", now) };
+        if (run.Status == "finished")
+        {
+            var best = (int?)await Db.HashGetAsync(key, "bestPassed") ?? 0;
+            if (run.Passed > best)
+            {
+                fields.Add(new("bestPassed", run.Passed));
+                fields.Add(new("progressAt", now));
+            }
+        }
+
+        // Only while the session exists: a late relay must not resurrect an expired session as a fragment.
+        var tran = Db.CreateTransaction();
+        tran.AddCondition(Condition.KeyExists(key));
+        _ = tran.HashSetAsync(key, [.. fields]);
+        await tran.ExecuteAsync();
+    }
+
+    /// <summary>Replaces the last run only when it is still the given run in the given status (no lost updates).</summary>
+    public async Task<bool> UpdateLastRunAsync(string sessionId, string runId, Func<LastRun, LastRun?> update)
+    {
+        var key = SessionKey(sessionId);
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var raw = (string?)await Db.HashGetAsync(key, "lastRun");
+            if (raw is null || JsonSerializer.Deserialize<LastRun>(raw, Json) is not { } last || last.RunId != runId || update(last) is not { } changed)
+            {
+                return false;
+            }
+
+            var tran = Db.CreateTransaction();
+            tran.AddCondition(Condition.HashEqual(key, "lastRun", raw));
+            _ = tran.HashSetAsync(key, "lastRun", JsonSerializer.Serialize(changed, Json));
+            if (await tran.ExecuteAsync())
+            {
+                if (changed.Status == "finished")
+                {
+                    await SetLastRunAsync(sessionId, changed); // progress bookkeeping
+                }
+
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Remembers the error count of the latest live diagnostics of one file and layer.</summary>
+    public Task SetErrorCountAsync(string sessionId, string file, string layer, int errors) =>
+        Db.HashSetAsync(SessionKey(sessionId), $"err:{file}|{layer}", errors, When.Exists);
+
+    /// <summary>The course's sessions active since <paramref name="since"/>, most recent first.</summary>
+    public async Task<IReadOnlyList<SessionState>> ListActiveAsync(string courseId, DateTimeOffset since, int max)
+    {
+        var ids = await Db.SortedSetRangeByScoreAsync(CourseKey(courseId), since.ToUnixTimeMilliseconds(), double.PositiveInfinity, order: Order.Descending, take: max);
+        var states = await Task.WhenAll(ids.Select(id => GetAsync(id!)));
+        return [.. states.OfType<SessionState>()];
+    }
+
+    /// <summary>Counts a run against the user's concurrent runs; false when the user is at the limit.</summary>
+    public async Task<bool> TryStartRunAsync(string userId, string runId, int max)
+    {
+        var key = UserRunsKey(userId);
+        var now = time.GetUtcNow();
+        // Runs older than the relay's timeout are over whatever happened to the hub that relayed them.
+        await Db.SortedSetRemoveRangeByScoreAsync(key, double.NegativeInfinity, (now - _options.RunRelayTimeout).ToUnixTimeMilliseconds());
+        await Db.SortedSetAddAsync(key, runId, now.ToUnixTimeMilliseconds());
+        await Db.KeyExpireAsync(key, _options.RunRelayTimeout);
+        // Add first, then count: two racing calls may both be refused, never both admitted beyond the limit.
+        if (await Db.SortedSetLengthAsync(key) > max)
+        {
+            await Db.SortedSetRemoveAsync(key, runId);
+            return false;
+        }
+
+        return true;
+    }
+
+    public Task EndRunAsync(string userId, string runId) => Db.SortedSetRemoveAsync(UserRunsKey(userId), runId);
+
+    /// <summary>Moves a provisional run id (used to hold the slot while posting) to the real one.</summary>
+    public async Task RenameRunAsync(string userId, string provisional, string runId)
+    {
+        await Db.SortedSetAddAsync(UserRunsKey(userId), runId, time.GetUtcNow().ToUnixTimeMilliseconds());
+        await Db.SortedSetRemoveAsync(UserRunsKey(userId), provisional);
+    }
+
+    public Task SaveRunAsync(RunTicket ticket) =>
+        Db.HashSetAsync(RunKey(ticket.RunId), [new("session", ticket.SessionId), new("user", ticket.UserId), new("mode", ticket.Mode)])
+            .ContinueWith(_ => Db.KeyExpireAsync(RunKey(ticket.RunId), _options.SessionRetention), TaskScheduler.Default).Unwrap();
+
+    public async Task<RunTicket?> GetRunAsync(string runId)
+    {
+        if (!IsId(runId))
+        {
+            return null;
+        }
+
+        var values = await Db.HashGetAsync(RunKey(runId), ["session", "user", "mode"]);
+        return values[0].IsNull ? null : new RunTicket(runId, (string)values[0]!, (string)values[1]!, (string)values[2]!);
+    }
+
+    private async Task TouchAsync(SessionState state)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await Db.HashSetAsync(SessionKey(state.SessionId), "lastActivity", now);
+        await Db.KeyExpireAsync(SessionKey(state.SessionId), _options.SessionRetention);
+        await Db.SortedSetAddAsync(CourseKey(state.CourseId), state.SessionId, now);
+    }
+
+    // Ids come from clients: keep them to what this store generates, so no key can be smuggled in.
+    private static bool IsId(string? id) =>
+        id is { Length: > 0 and <= 64 } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    private static EditRecord ToEdit(StreamEntry entry) => new(
+        (long)entry["v"],
+        (string)entry["file"]!,
+        JsonSerializer.Deserialize<List<ContentChange>>((string)entry["changes"]!, Json) ?? [],
+        EntryTime(entry.Id));
+
+    private static DateTimeOffset EntryTime(RedisValue id)
+    {
+        var s = (string)id!;
+        var dash = s.IndexOf('-', StringComparison.Ordinal);
+        return DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(dash < 0 ? s : s[..dash], CultureInfo.InvariantCulture));
+    }
+
+    private static SessionState Parse(string id, HashEntry[] entries)
+    {
+        var map = entries.ToDictionary(e => (string)e.Name!, e => e.Value, StringComparer.Ordinal);
+        string S(string name) => map.TryGetValue(name, out var v) ? (string?)v ?? "" : "";
+        long L(string name) => map.TryGetValue(name, out var v) && v.TryParse(out long l) ? l : 0;
+        var names = JsonSerializer.Deserialize<List<string>>(S("files") is { Length: > 0 } f ? f : "[]", Json) ?? [];
+        var files = names.Select(n => new WorkbenchFile(n, S("f:" + n), L("fv:" + n))).ToList();
+        var tests = JsonSerializer.Deserialize<List<ReadOnlyFile>>(S("tests") is { Length: > 0 } t ? t : "[]", Json) ?? [];
+        var lastRun = S("lastRun") is { Length: > 0 } r ? JsonSerializer.Deserialize<LastRun>(r, Json) : null;
+        var errors = map.Where(kv => kv.Key.StartsWith("err:", StringComparison.Ordinal)).Sum(kv => (int)kv.Value);
+        return new SessionState(
+            id, S("userId"), S("exerciseId"), S("courseId"), S("language"), L("version"), files, tests, lastRun,
+            DateTimeOffset.FromUnixTimeMilliseconds(L("createdAt")),
+            DateTimeOffset.FromUnixTimeMilliseconds(L("lastActivity")),
+            DateTimeOffset.FromUnixTimeMilliseconds(L("progressAt")),
+            (int)L("bestPassed"),
+            errors);
+    }
+}

@@ -1,0 +1,75 @@
+using LearningPlatform.Hub.Features.Diagnostics;
+using LearningPlatform.ServiceDefaults;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using PlatformRedisOptions = LearningPlatform.ServiceDefaults.Redis.RedisOptions;
+using SignalRRedisOptions = Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions;
+
+namespace LearningPlatform.Hub.Features.Workbench;
+
+/// <summary>
+/// The workbench hub at <c>/hubs/workbench</c>: JSON and MessagePack, stateful reconnect, the Redis backplane (so
+/// several hub processes behave as one), sessions in Redis, live diagnostics, and a connection limit below the
+/// process's open-file limit.
+/// </summary>
+public static class WorkbenchFeature
+{
+    public const string Path = "/hubs/workbench";
+
+    public static IHostApplicationBuilder AddWorkbench(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddValidatedOptions<WorkbenchOptions>(WorkbenchOptions.SectionName);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<ServicesClient>();
+        services.AddSingleton<ConnectionLimit>();
+        services.AddSingleton<LocalSessions>();
+        services.AddSingleton<RunRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<RunRelay>());
+        services.AddSingleton<IDiagnosticsSink, HubDiagnosticsSink>();
+
+        services.AddSignalR(o => o.EnableDetailedErrors = false)
+            .AddJsonProtocol()
+            .AddMessagePackProtocol()
+            .AddStackExchangeRedis();
+        services.AddOptions<HubOptions<WorkbenchHub>>()
+            .Configure<IOptions<WorkbenchOptions>>((hub, workbench) => hub.MaximumReceiveMessageSize = workbench.Value.MaxMessageBytes);
+        // The backplane shares the platform's Redis connection and key prefix, so test runs and deployments that
+        // share a server never hear each other's messages.
+        services.AddOptions<SignalRRedisOptions>()
+            .Configure<IOptions<PlatformRedisOptions>, IServiceProvider>((backplane, redis, sp) =>
+            {
+                backplane.Configuration.ChannelPrefix = RedisChannel.Literal(redis.Value.KeyPrefix);
+                backplane.ConnectionFactory = _ => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>());
+            });
+        // Kestrel's own cap on upgraded (WebSocket) connections backs up the hub's limit.
+        services.AddOptions<KestrelServerOptions>()
+            .Configure<ConnectionLimit>((kestrel, limit) => kestrel.Limits.MaxConcurrentUpgradedConnections = limit.Max + 16);
+        return builder;
+    }
+
+    public static WebApplication MapWorkbench(this WebApplication app)
+    {
+        var limit = app.Services.GetRequiredService<ConnectionLimit>();
+        WorkbenchLog.ConnectionLimit(app.Services.GetRequiredService<ILogger<ConnectionLimit>>(), limit.Max, limit.OpenFileLimit);
+        app.MapHub<WorkbenchHub>(Path, o =>
+        {
+            o.AllowStatefulReconnects = true;
+            // A connection outliving its token ends; the client reconnects with a fresh one and resumes.
+            o.CloseOnAuthenticationExpiration = true;
+        });
+        return app;
+    }
+
+    /// <summary>Refuses new hub connections with 503 when the limit is reached; before authentication, so it is cheap.</summary>
+    public static WebApplication UseWorkbenchConnectionLimit(this WebApplication app)
+    {
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(Path), branch => branch.Use(ConnectionLimit.RefuseWhenFullAsync));
+        return app;
+    }
+}

@@ -1,0 +1,347 @@
+using System.Runtime.CompilerServices;
+using System.Threading.RateLimiting;
+using LearningPlatform.Contracts;
+using LearningPlatform.Contracts.Workbench;
+using LearningPlatform.Hub.Features.Diagnostics;
+using LearningPlatform.ServiceDefaults.Auth;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace LearningPlatform.Hub.Features.Workbench;
+
+/// <summary>
+/// The learner's and the instructor's real-time protocol at <c>/hubs/workbench</c>. Learners open one session per
+/// exercise, edit it with Monaco content changes, run and submit it, and resume after a reconnect; instructors list
+/// the live sessions of the courses they teach, watch one (edits, diagnostics and run events live), replay its
+/// history and send hints. Every method checks who may call it: learners reach only their own sessions, instructors
+/// the sessions of courses they teach (read, watch, hint; never write), admins every session.
+/// </summary>
+[Authorize]
+public sealed class WorkbenchHub(
+    SessionStore store,
+    ServicesClient services,
+    RunRelay relay,
+    LocalSessions local,
+    ConnectionLimit connections,
+    IOptions<WorkbenchOptions> options,
+    TimeProvider time,
+    ILogger<WorkbenchHub> logger) : Hub<IWorkbenchClient>
+{
+    private const string OpenedKey = "workbench:opened";
+    private const string LimiterKey = "workbench:edits";
+    private const string CountedKey = "workbench:counted";
+    private readonly WorkbenchOptions _options = options.Value;
+
+    private string UserId => Context.User!.UserId();
+
+    private bool IsAdmin => Context.User!.IsInRole(Roles.Admin);
+
+    public override Task OnConnectedAsync()
+    {
+        // The middleware refuses most connections over the limit with a 503; this closes the gap of a burst of
+        // connections that all passed it at once.
+        if (!connections.TryEnter())
+        {
+            WorkbenchLog.ConnectionRefused(logger, connections.Max);
+            throw new HubException($"This hub holds its maximum of {connections.Max} connections; try again shortly.");
+        }
+
+        Context.Items[CountedKey] = true;
+        Context.Items[OpenedKey] = new HashSet<string>(StringComparer.Ordinal);
+        Context.Items[LimiterKey] = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = _options.EditBurst,
+            TokensPerPeriod = _options.EditsPerSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Context.Items.ContainsKey(CountedKey))
+        {
+            connections.Leave();
+        }
+
+        if (Context.Items.TryGetValue(LimiterKey, out var limiter))
+        {
+            ((IDisposable)limiter!).Dispose();
+        }
+
+        foreach (var sessionId in Opened())
+        {
+            local.Release(sessionId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Opens (or reopens) the caller's session of the exercise, with its latest text.</summary>
+    public async Task<SessionSnapshot> OpenExercise(string exerciseId)
+    {
+        if (string.IsNullOrWhiteSpace(exerciseId) || exerciseId.Length > 100)
+        {
+            throw new HubException("An exercise id is required (at most 100 characters).");
+        }
+
+        var seed = await services.GetExerciseAsync(exerciseId, Token(), Context.ConnectionAborted);
+        if (seed.StarterFiles.Count > _options.MaxFilesPerSession)
+        {
+            throw new HubException($"The exercise has {seed.StarterFiles.Count} files; a session holds at most {_options.MaxFilesPerSession}.");
+        }
+
+        var state = await store.GetOrCreateAsync(UserId, seed);
+        await JoinAsync(state);
+        WorkbenchLog.SessionOpened(logger, state.SessionId, UserId, exerciseId);
+        return state.ToSnapshot();
+    }
+
+    /// <summary>
+    /// Applies Monaco content changes to one file when <paramref name="baseVersion"/> is the session's version.
+    /// A stale version or a change outside the text is answered with <c>Accepted = false</c> and the snapshot;
+    /// broken limits throw.
+    /// </summary>
+    public async Task<EditResult> ApplyEdits(string sessionId, string file, long baseVersion, ContentChange[] changes)
+    {
+        if (!((RateLimiter)Context.Items[LimiterKey]!).AttemptAcquire().IsAcquired)
+        {
+            throw new HubException($"Too many edits: at most {_options.EditsPerSecond} per second (bursts of {_options.EditBurst}). Slow down; the session is unchanged by this one.");
+        }
+
+        if (changes is null || changes.Length == 0)
+        {
+            throw new HubException("An edit needs at least one change.");
+        }
+
+        if (changes.Length > _options.MaxChangesPerEdit)
+        {
+            throw new HubException($"An edit may hold at most {_options.MaxChangesPerEdit} changes; this one has {changes.Length}.");
+        }
+
+        if (changes.Sum(c => (long)(c?.Text?.Length ?? 0)) > _options.MaxFileChars)
+        {
+            throw new HubException($"An edit may insert at most {_options.MaxFileChars} characters.");
+        }
+
+        RequireOpened(sessionId);
+        var outcome = await store.ApplyEditAsync(sessionId, file ?? "", baseVersion, changes, UserId);
+        switch (outcome.Status)
+        {
+            case EditStatus.Applied:
+                await Clients.Group(WorkbenchGroups.Watchers(sessionId)).Edited(new EditNotification(sessionId, outcome.Edit!));
+                local.Analyze(new DocumentUpdate(sessionId, file!, outcome.Version, outcome.Text!, changes));
+                return new EditResult(true, outcome.Version, null, null);
+            case EditStatus.Stale or EditStatus.OutOfRange:
+                WorkbenchLog.EditRefused(logger, sessionId, outcome.Error!);
+                return new EditResult(false, outcome.Version, outcome.Error, outcome.Current?.ToSnapshot());
+            default:
+                throw new HubException(outcome.Error);
+        }
+    }
+
+    /// <summary>Runs the session's files against the visible tests; events follow as <c>RunEvent</c>.</summary>
+    public Task<string> Run(string sessionId) => StartRunAsync(sessionId, "run");
+
+    /// <summary>Submits the session's files against all tests; events follow as <c>RunEvent</c>.</summary>
+    public Task<string> Submit(string sessionId) => StartRunAsync(sessionId, "submit");
+
+    /// <summary>
+    /// Stops relaying a run of the caller's and marks it cancelled. The runner has no cancel: the run finishes
+    /// there and its result is still stored by Services. True when the run was still going.
+    /// </summary>
+    public async Task<bool> CancelRun(string runId)
+    {
+        var ticket = await store.GetRunAsync(runId ?? "");
+        if (ticket is null || ticket.UserId != UserId)
+        {
+            throw new HubException($"No run '{runId}' of yours.");
+        }
+
+        await relay.CancelAsync(ticket.RunId);
+        await store.EndRunAsync(ticket.UserId, ticket.RunId);
+        var cancelled = await store.UpdateLastRunAsync(ticket.SessionId, ticket.RunId,
+            last => last.Status is "queued" or "running" ? last with { Status = "cancelled", FinishedAt = time.GetUtcNow() } : null);
+        if (cancelled)
+        {
+            WorkbenchLog.RunCancelled(logger, ticket.RunId, UserId);
+        }
+
+        return cancelled;
+    }
+
+    /// <summary>
+    /// Rejoins a session after a reconnect: the edits after <paramref name="lastVersion"/>, or a snapshot when
+    /// the history cannot bridge the gap.
+    /// </summary>
+    public async Task<ResumeResult> Resume(string sessionId, long lastVersion)
+    {
+        var state = await OwnSessionAsync(sessionId);
+        await JoinAsync(state);
+        var edits = await store.EditsAfterAsync(sessionId, lastVersion, state.Version, _options.MaxResumeEdits);
+        return new ResumeResult(sessionId, state.Version, edits ?? [], edits is null ? state.ToSnapshot() : null);
+    }
+
+    /// <summary>Instructors and admins: the course's sessions active within the live window, most recent first.</summary>
+    public async Task<IReadOnlyList<LiveSessionSummary>> ListLiveSessions(string courseId)
+    {
+        await RequireTeachesAsync(courseId);
+        var now = time.GetUtcNow();
+        var states = await store.ListActiveAsync(courseId, now - _options.LiveWindow, 500);
+        return [.. states.Select(s => new LiveSessionSummary(
+            s.SessionId, s.UserId, s.ExerciseId, s.LastActivity, s.ErrorCount, s.LastRun?.Verdict,
+            s.LastRun?.Verdict == "passed" ? 0 : Math.Max(0, (long)(now - s.ProgressAt).TotalMilliseconds),
+            s.Version))];
+    }
+
+    /// <summary>
+    /// Instructors and admins: the session's snapshot, then its edits, diagnostics and run events live. The caller
+    /// joins before the snapshot is read, so an edit may arrive that the snapshot already holds: skip edits whose
+    /// version is not above the snapshot's.
+    /// </summary>
+    public async Task<SessionSnapshot> WatchSession(string sessionId)
+    {
+        var state = await TaughtSessionAsync(sessionId);
+        await Groups.AddToGroupAsync(Context.ConnectionId, WorkbenchGroups.Watchers(sessionId));
+        return (await store.GetAsync(sessionId) ?? state).ToSnapshot();
+    }
+
+    /// <summary>Stops the live feed of a watched session.</summary>
+    public async Task StopWatching(string sessionId)
+    {
+        await TaughtSessionAsync(sessionId);
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, WorkbenchGroups.Watchers(sessionId));
+    }
+
+    /// <summary>Instructors and admins: the recorded edits between two times (either open), oldest first, with their times.</summary>
+    public async IAsyncEnumerable<EditRecord> ReplaySession(string sessionId, DateTimeOffset? from, DateTimeOffset? to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await TaughtSessionAsync(sessionId);
+        await foreach (var edit in store.ReplayAsync(sessionId, from, to, cancellationToken))
+        {
+            yield return edit;
+        }
+    }
+
+    /// <summary>Instructors and admins: a hint the learner receives at once.</summary>
+    public async Task SendHint(string sessionId, string text)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text.Length > _options.MaxHintChars)
+        {
+            throw new HubException($"A hint needs 1 to {_options.MaxHintChars} characters.");
+        }
+
+        await TaughtSessionAsync(sessionId);
+        await Clients.Group(WorkbenchGroups.Learner(sessionId)).Hint(new HintMessage(sessionId, text, UserId, time.GetUtcNow()));
+        WorkbenchLog.HintSent(logger, sessionId, UserId);
+    }
+
+    private async Task<string> StartRunAsync(string sessionId, string mode)
+    {
+        RequireOpened(sessionId);
+        var state = await OwnSessionAsync(sessionId);
+        // Hold a slot before posting, so that a flood of Run calls cannot slip past the limit while Services answers.
+        var provisional = "pending-" + Guid.NewGuid().ToString("N");
+        if (!await store.TryStartRunAsync(UserId, provisional, _options.MaxConcurrentRunsPerUser))
+        {
+            throw new HubException($"You already have {_options.MaxConcurrentRunsPerUser} runs going; wait for one to finish or cancel it.");
+        }
+
+        string runId;
+        try
+        {
+            runId = await services.PostRunAsync(state.ExerciseId, mode, state.Files, Token(), Context.ConnectionAborted);
+        }
+        catch
+        {
+            await store.EndRunAsync(UserId, provisional);
+            throw;
+        }
+
+        await store.RenameRunAsync(UserId, provisional, runId);
+        var ticket = new RunTicket(runId, sessionId, UserId, mode);
+        await store.SaveRunAsync(ticket);
+        await store.SetLastRunAsync(sessionId, new LastRun(runId, mode, "queued", null, 0, 0, time.GetUtcNow(), null, null));
+        relay.Start(ticket, Token());
+        WorkbenchLog.RunPosted(logger, runId, mode, sessionId);
+        return runId;
+    }
+
+    private async Task JoinAsync(SessionState state)
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, WorkbenchGroups.Learner(state.SessionId));
+        if (Opened().Add(state.SessionId))
+        {
+            local.Acquire(state);
+        }
+
+        local.Refresh(state);
+    }
+
+    private HashSet<string> Opened() =>
+        Context.Items.TryGetValue(OpenedKey, out var opened) ? (HashSet<string>)opened! : [];
+
+    private void RequireOpened(string sessionId)
+    {
+        // Only sessions the caller owns get here (OpenExercise and Resume check), so this is the write check too.
+        if (sessionId is null || !Opened().Contains(sessionId))
+        {
+            throw new HubException($"Open or resume session '{sessionId}' on this connection first.");
+        }
+    }
+
+    private async Task<SessionState> OwnSessionAsync(string sessionId)
+    {
+        var state = await store.GetAsync(sessionId ?? "");
+        // Someone else's session answers like a missing one: its existence is nobody else's business.
+        return state is not null && state.UserId == UserId ? state : throw new HubException($"No session '{sessionId}' of yours.");
+    }
+
+    private async Task<SessionState> TaughtSessionAsync(string sessionId)
+    {
+        RequireInstructorOrAdmin();
+        var state = await store.GetAsync(sessionId ?? "") ?? throw new HubException($"No session '{sessionId}'.");
+        await RequireTeachesAsync(state.CourseId);
+        return state;
+    }
+
+    private void RequireInstructorOrAdmin()
+    {
+        if (!IsAdmin && !Context.User!.IsInRole(Roles.Instructor))
+        {
+            throw new HubException("Only instructors of the course and admins may do this.");
+        }
+    }
+
+    private async Task RequireTeachesAsync(string courseId)
+    {
+        RequireInstructorOrAdmin();
+        if (string.IsNullOrWhiteSpace(courseId) || courseId.Length > 100)
+        {
+            throw new HubException("A course id is required (at most 100 characters).");
+        }
+
+        if (!IsAdmin && !(await services.GetInstructorsAsync(courseId, Token(), Context.ConnectionAborted)).Contains(UserId))
+        {
+            throw new HubException($"You do not teach course '{courseId}'.");
+        }
+    }
+
+    /// <summary>The caller's access token, forwarded to Services so that Services applies its own rules.</summary>
+    private string Token()
+    {
+        var request = Context.GetHttpContext()?.Request;
+        var header = request?.Headers.Authorization.ToString();
+        if (header is { Length: > 7 } && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return header[7..].Trim();
+        }
+
+        return request?.Query["access_token"].ToString() is { Length: > 0 } token
+            ? token
+            : throw new HubException("The connection carries no access token.");
+    }
+}

@@ -1,0 +1,38 @@
+namespace LearningPlatform.Hub.Features.Workbench;
+
+/// <summary>Log messages of the workbench hub (event ids 4000–4099).</summary>
+internal static partial class WorkbenchLog
+{
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Workbench accepts at most {Max} connections (open-file limit {OpenFileLimit})")]
+    public static partial void ConnectionLimit(ILogger logger, int max, long? openFileLimit);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Workbench connection refused: {Max} connections reached")]
+    public static partial void ConnectionRefused(ILogger logger, int max);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Session {SessionId} opened by {UserId} for exercise {ExerciseId}")]
+    public static partial void SessionOpened(ILogger logger, string sessionId, string userId, string exerciseId);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Debug, Message = "Edit of session {SessionId} refused: {Reason}")]
+    public static partial void EditRefused(ILogger logger, string sessionId, string reason);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Run {RunId} ({Mode}) of session {SessionId} posted")]
+    public static partial void RunPosted(ILogger logger, string runId, string mode, string sessionId);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Relay of run {RunId} stopped before its result")]
+    public static partial void RelayLost(ILogger logger, string runId, Exception? exception);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "Run {RunId} cancelled by {UserId}")]
+    public static partial void RunCancelled(ILogger logger, string runId, string userId);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "Services answered {Status} to {Method} {Path}")]
+    public static partial void ServicesError(ILogger logger, int status, string method, string path);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Hub method {Method} failed unexpectedly")]
+    public static partial void MethodFailed(ILogger logger, string method, Exception exception);
+
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Information, Message = "Hint sent to session {SessionId} by {UserId}")]
+    public static partial void HintSent(ILogger logger, string sessionId, string userId);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Warning, Message = "Live diagnostics of session {SessionId} failed")]
+    public static partial void DiagnosticsFailed(ILogger logger, string sessionId, Exception exception);
+}
