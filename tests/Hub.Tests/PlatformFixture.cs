@@ -33,7 +33,23 @@ public sealed class PlatformFixture : IDisposable
             settings[key] = value;
         }
 
+        HubSettings = settings;
         Hub = new HubFactory(settings);
+    }
+
+    /// <summary>The settings the Hub was started with, for tests that start more Hub hosts on the same Services and Redis.</summary>
+    public IReadOnlyDictionary<string, string> HubSettings { get; }
+
+    /// <summary>Another Hub host on the same Services and Redis, with <paramref name="overrides"/> on top; the caller disposes it.</summary>
+    public HubFactory NewHub(Dictionary<string, string>? overrides = null)
+    {
+        var settings = new Dictionary<string, string>(HubSettings);
+        foreach (var (key, value) in overrides ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return new HubFactory(settings);
     }
 
     public ServicesFixture Services { get; }

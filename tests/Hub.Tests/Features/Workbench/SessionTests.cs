@@ -1,0 +1,183 @@
+using LearningPlatform.Contracts.Workbench;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace LearningPlatform.Hub.Tests.Features.Workbench;
+
+/// <summary>A learner's session: open, edit, conflicts, reopen, another hub host, resume, both protocols.</summary>
+[Collection(WorkbenchCollection.Name)]
+public sealed class SessionTests(WorkbenchFixture fixture)
+{
+    private static ContentChange Insert(int at, string text) => new(at, 0, text);
+
+    [Fact]
+    public async Task OpenExercise_returns_the_starter_files_at_version_0_with_language_and_visible_tests()
+    {
+        await using var learner = await fixture.ConnectAsync(WorkbenchFixture.NewLearnerToken(out var userId));
+
+        var session = await learner.InvokeAsync<SessionSnapshot>("OpenExercise", fixture.ExerciseId);
+
+        Assert.Equal(0, session.Version);
+        Assert.Equal(userId, session.UserId);
+        Assert.Equal(fixture.CourseId, session.CourseId);
+        Assert.Equal("python", session.Language);
+        var file = Assert.Single(session.Files);
+        Assert.Equal((WorkbenchFixture.StarterFile, WorkbenchFixture.StarterText), (file.Name, file.Content));
+        Assert.Equal(WorkbenchFixture.TestFile, Assert.Single(session.VisibleTests).Name);
+        Assert.Null(session.LastRun);
+    }
+
+    [Fact]
+    public async Task ApplyEdits_increments_the_version_and_reopening_returns_the_latest_text()
+    {
+        var token = WorkbenchFixture.NewLearnerToken(out _);
+        await using var learner = await fixture.ConnectAsync(token);
+        var session = await learner.InvokeAsync<SessionSnapshot>("OpenExercise", fixture.ExerciseId);
+
+        var first = await learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 0L, new[] { Insert(0, "# one\n") });
+        // Two changes of one Monaco event, listed from the end of the text backwards.
+        var second = await learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 1L,
+            new[] { new ContentChange(WorkbenchFixture.StarterText.Length + 6 - 2, 1, "a + b"), Insert(0, "# two\n") });
+
+        Assert.True(first.Accepted);
+        Assert.Equal(1, first.Version);
+        Assert.True(second.Accepted, second.Error);
+        Assert.Equal(2, second.Version);
+
+        await using var again = await fixture.ConnectAsync(token);
+        var reopened = await again.InvokeAsync<SessionSnapshot>("OpenExercise", fixture.ExerciseId);
+        Assert.Equal(session.SessionId, reopened.SessionId);
+        Assert.Equal(2, reopened.Version);
+        Assert.Equal("# two\n# one\ndef add(a, b):\n    return a + b\n", reopened.Files[0].Content);
+        Assert.Equal(2, reopened.Files[0].Version);
+    }
+
+    [Fact]
+    public async Task A_stale_base_version_is_refused_with_the_current_snapshot_and_changes_nothing()
+    {
+        await using var learner = await fixture.ConnectAsync(WorkbenchFixture.NewLearnerToken(out _));
+        var session = await learner.InvokeAsync<SessionSnapshot>("OpenExercise", fixture.ExerciseId);
+        await learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 0L, new[] { Insert(0, "x") });
+
+        var stale = await learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 0L, new[] { Insert(0, "y") });
+
+        Assert.False(stale.Accepted);
+        Assert.Equal(1, stale.Version);
+        Assert.Contains("version 0", stale.Error);
+        Assert.NotNull(stale.Snapshot);
+        Assert.Equal(1, stale.Snapshot.Version);
+        Assert.Equal("x" + WorkbenchFixture.StarterText, stale.Snapshot.Files[0].Content);
+    }
+
+    [Theory]
+    [InlineData(-1, 0)]
+    [InlineData(0, -1)]
+    [InlineData(10_000, 0)]
+    [InlineData(5, 10_000)]
+    public async Task A_change_outside_the_text_is_refused_and_the_text_is_unchanged(int offset, int length)
+    {
+        await using var learner = await fixture.ConnectAsync(WorkbenchFixture.NewLearnerToken(out _));
+        var session = await learner.InvokeAsync<SessionSnapshot>("OpenExercise", fixture.ExerciseId);
+
+        // The first change is fine, the second is not: neither may be applied.
+        var result = await learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 0L,
+            new[] { Insert(0, "ok"), new ContentChange(offset, length, "bad") });
+
+        Assert.False(result.Accepted);
+        Assert.Contains("outside the text", result.Error);
+        Assert.Equal(0, result.Version);
+        Assert.Equal(WorkbenchFixture.StarterText, result.Snapshot!.Files[0].Content);
+        var reopened = await learner.InvokeAsync<SessionSnapshot>("OpenExercise", fixture.ExerciseId);
+        Assert.Equal((0L, WorkbenchFixture.StarterText), (reopened.Version, reopened.Files[0].Content));
+    }
+
+    [Fact]
+    public async Task The_session_survives_a_new_hub_host_on_the_same_redis()
+    {
+        var token = WorkbenchFixture.NewLearnerToken(out _);
+        string sessionId;
+        await using (var learner = await fixture.ConnectAsync(token))
+        {
+            sessionId = (await learner.InvokeAsync<SessionSnapshot>("OpenExercise", fixture.ExerciseId)).SessionId;
+            await learner.InvokeAsync<EditResult>("ApplyEdits", sessionId, WorkbenchFixture.StarterFile, 0L, new[] { Insert(0, "# kept\n") });
+        }
+
+        using var restarted = fixture.Platform.NewHub(new() { ["Diagnostics:WarmUpOnStart"] = "false" });
+        await using var again = await fixture.ConnectAsync(token, restarted);
+        var reopened = await again.InvokeAsync<SessionSnapshot>("OpenExercise", fixture.ExerciseId);
+
+        Assert.Equal(sessionId, reopened.SessionId);
+        Assert.Equal(1, reopened.Version);
+        Assert.StartsWith("# kept\n", reopened.Files[0].Content);
+    }
+
+    [Fact]
+    public async Task Resume_returns_the_edits_after_the_clients_version_or_a_snapshot_when_it_cannot()
+    {
+        var token = WorkbenchFixture.NewLearnerToken(out _);
+        await using var learner = await fixture.ConnectAsync(token);
+        var session = await learner.InvokeAsync<SessionSnapshot>("OpenExercise", fixture.ExerciseId);
+        for (var v = 0L; v < 3; v++)
+        {
+            await learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, v, new[] { Insert(0, $"{v}") });
+        }
+
+        await using var reconnected = await fixture.ConnectAsync(token);
+        var missed = await reconnected.InvokeAsync<ResumeResult>("Resume", session.SessionId, 1L);
+        var upToDate = await reconnected.InvokeAsync<ResumeResult>("Resume", session.SessionId, 3L);
+        var fromTheFuture = await reconnected.InvokeAsync<ResumeResult>("Resume", session.SessionId, 99L);
+
+        Assert.Equal(3, missed.Version);
+        Assert.Null(missed.Snapshot);
+        Assert.Equal([2L, 3L], missed.Edits.Select(e => e.Version));
+        Assert.Equal(["1", "2"], missed.Edits.Select(e => e.Changes[0].Text));
+        Assert.Empty(upToDate.Edits);
+        Assert.Null(upToDate.Snapshot);
+        Assert.Equal("210" + WorkbenchFixture.StarterText, fromTheFuture.Snapshot!.Files[0].Content);
+        // Resuming joins the session on the new connection: it may edit at once.
+        var edit = await reconnected.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 3L, new[] { Insert(0, "3") });
+        Assert.True(edit.Accepted);
+    }
+
+    [Fact]
+    public async Task MessagePack_protocol_opens_and_edits()
+    {
+        await using var learner = await fixture.ConnectAsync(WorkbenchFixture.NewLearnerToken(out _), messagePack: true);
+
+        var session = await learner.InvokeAsync<SessionSnapshot>("OpenExercise", fixture.ExerciseId);
+        var edit = await learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 0L, new[] { Insert(0, "# msgpack\n") });
+        var stale = await learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 0L, new[] { Insert(0, "z") });
+
+        Assert.Equal(WorkbenchFixture.StarterText, session.Files[0].Content);
+        Assert.True(edit.Accepted);
+        Assert.Equal(1, edit.Version);
+        Assert.False(stale.Accepted);
+        Assert.Equal("# msgpack\n" + WorkbenchFixture.StarterText, stale.Snapshot!.Files[0].Content);
+    }
+
+    [Fact]
+    public async Task Calls_before_opening_and_unknown_ids_are_refused_without_harm()
+    {
+        await using var learner = await fixture.ConnectAsync(WorkbenchFixture.NewLearnerToken(out _));
+
+        var beforeOpen = await Assert.ThrowsAsync<HubException>(() =>
+            learner.InvokeAsync<EditResult>("ApplyEdits", "0123456789abcdef0123456789abcdef", WorkbenchFixture.StarterFile, 0L, new[] { Insert(0, "x") }));
+        var runBeforeOpen = await Assert.ThrowsAsync<HubException>(() => learner.InvokeAsync<string>("Run", "nope"));
+        var unknownExercise = await Assert.ThrowsAsync<HubException>(() => learner.InvokeAsync<SessionSnapshot>("OpenExercise", "no-such-exercise"));
+        var badSession = await Assert.ThrowsAsync<HubException>(() => learner.InvokeAsync<ResumeResult>("Resume", "../../etc", 0L));
+        var emptyExercise = await Assert.ThrowsAsync<HubException>(() => learner.InvokeAsync<SessionSnapshot>("OpenExercise", ""));
+        // Wrong argument types fail the call, not the connection.
+        await Assert.ThrowsAnyAsync<Exception>(() => learner.InvokeAsync<EditResult>("ApplyEdits", "x", "y", "not a number", "nor changes"));
+
+        Assert.Contains("Open or resume", beforeOpen.Message);
+        Assert.Contains("Open or resume", runBeforeOpen.Message);
+        Assert.Contains("no exercise", unknownExercise.Message);
+        Assert.Contains("No session", badSession.Message);
+        Assert.Contains("exercise id is required", emptyExercise.Message);
+        var session = await learner.InvokeAsync<SessionSnapshot>("OpenExercise", fixture.ExerciseId);
+        var unknownFile = await Assert.ThrowsAsync<HubException>(() =>
+            learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, "other.py", 0L, new[] { Insert(0, "x") }));
+        Assert.Contains("no file 'other.py'", unknownFile.Message);
+        Assert.Equal(HubConnectionState.Connected, learner.State);
+    }
+}
