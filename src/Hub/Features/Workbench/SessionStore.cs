@@ -300,7 +300,11 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
 
     /// <summary>Remembers the error count of the latest live diagnostics of one file and layer.</summary>
     public Task SetErrorCountAsync(string sessionId, string file, string layer, int errors) =>
-        Db.HashSetAsync(SessionKey(sessionId), $"err:{file}|{layer}", errors, When.Exists);
+        // Only while the session exists: a late result must not resurrect an expired session as a fragment.
+        Db.ScriptEvaluateAsync(
+            "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end return 0",
+            [SessionKey(sessionId)],
+            [$"err:{file}|{layer}", errors]);
 
     /// <summary>The course's sessions active since <paramref name="since"/>, most recent first.</summary>
     public async Task<IReadOnlyList<SessionState>> ListActiveAsync(string courseId, DateTimeOffset since, int max)

@@ -37,8 +37,11 @@ public static class WorkbenchFeature
             .AddJsonProtocol()
             .AddMessagePackProtocol()
             .AddStackExchangeRedis();
-        services.AddOptions<HubOptions<WorkbenchHub>>()
+        // Set on the global hub options too: the per-hub options copy them, and the copy may run after ours.
+        services.AddOptions<HubOptions>()
             .Configure<IOptions<WorkbenchOptions>>((hub, workbench) => hub.MaximumReceiveMessageSize = workbench.Value.MaxMessageBytes);
+        services.AddOptions<HubOptions<WorkbenchHub>>()
+            .PostConfigure<IOptions<WorkbenchOptions>>((hub, workbench) => hub.MaximumReceiveMessageSize = workbench.Value.MaxMessageBytes);
         // The backplane shares the platform's Redis connection and key prefix, so test runs and deployments that
         // share a server never hear each other's messages.
         services.AddOptions<SignalRRedisOptions>()

@@ -161,10 +161,11 @@ public sealed class WorkbenchHub(
             throw new HubException($"No run '{runId}' of yours.");
         }
 
-        await relay.CancelAsync(ticket.RunId);
-        await store.EndRunAsync(ticket.UserId, ticket.RunId);
+        // Marked first: the relay, once stopped, marks a run it did not finish as lost unless it is cancelled.
         var cancelled = await store.UpdateLastRunAsync(ticket.SessionId, ticket.RunId,
             last => last.Status is "queued" or "running" ? last with { Status = "cancelled", FinishedAt = time.GetUtcNow() } : null);
+        await relay.CancelAsync(ticket.RunId);
+        await store.EndRunAsync(ticket.UserId, ticket.RunId);
         if (cancelled)
         {
             WorkbenchLog.RunCancelled(logger, ticket.RunId, UserId);

@@ -27,7 +27,7 @@ public sealed class RunTests(WorkbenchFixture fixture)
         await using var learner = await fixture.ConnectAsync(token, messagePack: messagePack);
         var events = new Inbox<RunEventMessage>(learner, "RunEvent");
         var session = await learner.InvokeAsync<SessionSnapshot>("OpenExercise", fixture.ExerciseId);
-        await learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 0L, new[] { new ContentChange(WorkbenchFixture.StarterText.Length - 2, 1, "a + b") });
+        await learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 0L, new[] { new ContentChange(WorkbenchFixture.StarterText.Length - 1, 1, "a + b") });
 
         var runId = await learner.InvokeAsync<string>("Run", session.SessionId);
 

@@ -37,7 +37,7 @@ public sealed class SessionTests(WorkbenchFixture fixture)
         var first = await learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 0L, new[] { Insert(0, "# one\n") });
         // Two changes of one Monaco event, listed from the end of the text backwards.
         var second = await learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 1L,
-            new[] { new ContentChange(WorkbenchFixture.StarterText.Length + 6 - 2, 1, "a + b"), Insert(0, "# two\n") });
+            new[] { new ContentChange(WorkbenchFixture.StarterText.Length + 6 - 1, 1, "a + b"), Insert(0, "# two\n") });
 
         Assert.True(first.Accepted);
         Assert.Equal(1, first.Version);
@@ -48,7 +48,7 @@ public sealed class SessionTests(WorkbenchFixture fixture)
         var reopened = await again.InvokeAsync<SessionSnapshot>("OpenExercise", fixture.ExerciseId);
         Assert.Equal(session.SessionId, reopened.SessionId);
         Assert.Equal(2, reopened.Version);
-        Assert.Equal("# two\n# one\ndef add(a, b):\n    return a + b\n", reopened.Files[0].Content);
+        Assert.Equal("# two\n# one\ndef add(a, b):\n    return a + b", reopened.Files[0].Content);
         Assert.Equal(2, reopened.Files[0].Version);
     }
 

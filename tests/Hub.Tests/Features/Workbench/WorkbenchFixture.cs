@@ -15,7 +15,7 @@ namespace LearningPlatform.Hub.Tests.Features.Workbench;
 public sealed class WorkbenchFixture : IAsyncLifetime
 {
     public const string StarterFile = "solution.py";
-    public const string StarterText = "def add(a, b):\n    return 0\n";
+    public const string StarterText = "def add(a, b):\n    return 0"; // Services keeps files without trailing blank lines
     public const string TestFile = "test_solution.py";
 
     private readonly Lazy<PlatformFixture.HubFactory> _second;
