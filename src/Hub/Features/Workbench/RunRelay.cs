@@ -18,6 +18,7 @@ public sealed class RunRelay : IHostedService, IDisposable
 {
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _relays = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
     private readonly ServicesClient _services;
     private readonly SessionStore _store;
     private readonly IHubContext<WorkbenchHub, IWorkbenchClient> _hub;
@@ -154,10 +155,14 @@ public sealed class RunRelay : IHostedService, IDisposable
         }
     }
 
+    // Registered as a singleton and as the hosted service (same instance), so the container disposes it twice.
     public void Dispose()
     {
-        _stopping.Cancel();
-        _stopping.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stopping.Cancel();
+            _stopping.Dispose();
+        }
     }
 }
 
