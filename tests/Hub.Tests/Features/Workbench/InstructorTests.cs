@@ -13,6 +13,7 @@ public sealed class InstructorTests(WorkbenchFixture fixture)
         await using var learner = await fixture.ConnectAsync(WorkbenchFixture.NewLearnerToken(out _), fixture.Hub);
         await using var instructor = await fixture.ConnectAsync(fixture.InstructorToken, fixture.SecondHub);
         var edited = new Inbox<EditNotification>(instructor, "Edited");
+        var watchedDiagnostics = new Inbox<DiagnosticsMessage>(instructor, "Diagnostics");
         var hints = new Inbox<HintMessage>(learner, "Hint");
         var session = await learner.InvokeAsync<SessionSnapshot>("OpenExercise", fixture.ExerciseId);
         await learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 0L, new[] { new ContentChange(0, 0, "# before\n") });
@@ -20,6 +21,7 @@ public sealed class InstructorTests(WorkbenchFixture fixture)
         var watched = await instructor.InvokeAsync<SessionSnapshot>("WatchSession", session.SessionId);
         await learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 1L, new[] { new ContentChange(0, 0, "# live\n") });
         var live = await edited.NextAsync(n => n.SessionId == session.SessionId && n.Edit.Version > watched.Version);
+        var markers = await watchedDiagnostics.NextAsync(d => d.Version == 2 && d.Layer == DiagnosticsLayer.Syntax, TimeSpan.FromSeconds(60));
         await instructor.InvokeAsync("SendHint", session.SessionId, "Look at the return statement.");
         var hint = await hints.NextAsync();
 
@@ -29,6 +31,8 @@ public sealed class InstructorTests(WorkbenchFixture fixture)
         Assert.Equal(WorkbenchFixture.StarterFile, live.Edit.File);
         Assert.Equal("# live\n", Assert.Single(live.Edit.Changes).Text);
         Assert.Equal((session.SessionId, "Look at the return statement.", fixture.InstructorId), (hint.SessionId, hint.Text, hint.FromUserId));
+        Assert.Equal((session.SessionId, WorkbenchFixture.StarterFile), (markers.SessionId, markers.File));
+        Assert.DoesNotContain(markers.Markers, m => m.Severity == MarkerSeverity.Error);
 
         // After StopWatching the next edit does not arrive; watching again, the one after does, and nothing before it.
         await instructor.InvokeAsync("StopWatching", session.SessionId);
