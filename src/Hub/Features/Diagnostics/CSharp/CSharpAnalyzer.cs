@@ -64,7 +64,7 @@ public sealed class CSharpAnalyzer : ILanguageAnalyzer
             file = workspace.Update(document.File, document.Version, document.Text, document.Changes);
         }
 
-        var markers = ToMarkers(file.Tree.GetDiagnostics(), DiagnosticsLayer.Syntax);
+        var markers = SyntaxMarkers(file.Tree, cancellationToken);
         if (FindTooDeep(file.Tree.GetRoot(cancellationToken), _options.MaxNestingDepth, cancellationToken) is { } deep)
         {
             markers.Add(ToMarker(deep.GetLocation(), DiagnosticSeverity.Error,
@@ -198,6 +198,57 @@ public sealed class CSharpAnalyzer : ILanguageAnalyzer
         }
 
         return workspace;
+    }
+
+    /// <summary>
+    /// Parse diagnostics with one correction. Roslyn places a "X expected" error at the end of the previous token
+    /// when a line break follows it, else on the next token; an incremental re-parse that reuses the previous token
+    /// forgets the line break and reports on the next token (often the next line). Applying the full-parse rule
+    /// here keeps markers identical whichever way the tree was made.
+    /// </summary>
+    private List<Marker> SyntaxMarkers(SyntaxTree tree, CancellationToken cancellationToken)
+    {
+        var root = tree.GetRoot(cancellationToken);
+        if (!root.ContainsDiagnostics)
+        {
+            return [];
+        }
+
+        var moved = new Dictionary<Diagnostic, Location>();
+        foreach (var token in root.DescendantTokens(n => n.ContainsDiagnostics))
+        {
+            if (!token.IsMissing || !token.ContainsDiagnostics)
+            {
+                continue;
+            }
+
+            var previous = token.GetPreviousToken();
+            if (previous.RawKind != 0 && previous.TrailingTrivia.Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia)))
+            {
+                foreach (var diagnostic in tree.GetDiagnostics(token))
+                {
+                    moved[diagnostic] = Location.Create(tree, new TextSpan(previous.Span.End, 0));
+                }
+            }
+        }
+
+        var markers = new List<Marker>();
+        foreach (var diagnostic in tree.GetDiagnostics(cancellationToken))
+        {
+            if (diagnostic.Severity == DiagnosticSeverity.Hidden)
+            {
+                continue;
+            }
+
+            markers.Add(ToMarker(moved.GetValueOrDefault(diagnostic, diagnostic.Location), diagnostic.Severity,
+                diagnostic.GetMessage(CultureInfo.InvariantCulture), diagnostic.Id, DiagnosticsLayer.Syntax));
+            if (markers.Count >= _options.MaxMarkers)
+            {
+                break;
+            }
+        }
+
+        return markers;
     }
 
     private List<Marker> ToMarkers(IEnumerable<Diagnostic> diagnostics, string layer)
