@@ -74,3 +74,19 @@ public sealed class PythonDiagnosticsTests(AnalyzersFixture analyzers)
         Assert.Empty((await h.Result("deep.py", 2, DiagnosticsLayer.Syntax)).Markers);
     }
 }
+
+public sealed class PythonWithoutInterpreterTests
+{
+    [Fact]
+    public async Task MissingInterpreter_GivesNoMarkers_AndNoException()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(new DiagnosticsOptions { PythonExecutable = "/nonexistent/python3" });
+        using var python = new LearningPlatform.Hub.Features.Diagnostics.Python.PythonAnalyzer(
+            options, Microsoft.Extensions.Logging.Abstractions.NullLogger<LearningPlatform.Hub.Features.Diagnostics.Python.PythonAnalyzer>.Instance);
+
+        var markers = await python.SyntaxAsync(new DocumentSnapshot("s", "a.py", 1, "def f(:", null, new Dictionary<string, string>()), CancellationToken.None);
+
+        Assert.Empty(markers);
+        Assert.False(python.Available);
+    }
+}

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using LearningPlatform.Contracts.Workbench;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -38,6 +39,8 @@ public sealed class CSharpAnalyzer : ILanguageAnalyzer
     private static readonly ImmutableArray<DiagnosticAnalyzer> LintAnalyzers = [new LearnerLintAnalyzer()];
     private static readonly CompilationWithAnalyzersOptions LintOptions = new(
         options: new AnalyzerOptions([]), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
+
+    private static readonly ConditionalWeakTable<SyntaxTree, DepthCheck> DepthChecks = new();
 
     private readonly DiagnosticsOptions _options;
     private readonly ILogger<CSharpAnalyzer> _logger;
@@ -287,8 +290,26 @@ public sealed class CSharpAnalyzer : ILanguageAnalyzer
             message, code, layer);
     }
 
-    /// <summary>First node deeper than <paramref name="maxDepth"/>, walking iteratively (no recursion to exhaust).</summary>
+    /// <summary>
+    /// First node deeper than <paramref name="maxDepth"/>, walking iteratively (no recursion to exhaust). Remembered
+    /// per tree: the semantic layer asks again about the tree the syntax layer just walked.
+    /// </summary>
     internal static SyntaxNode? FindTooDeep(SyntaxNode root, int maxDepth, CancellationToken cancellationToken)
+    {
+        var tree = root.SyntaxTree;
+        if (DepthChecks.TryGetValue(tree, out var known) && known.MaxDepth == maxDepth)
+        {
+            return known.Node;
+        }
+
+        var found = WalkTooDeep(root, maxDepth, cancellationToken);
+        DepthChecks.AddOrUpdate(tree, new DepthCheck(maxDepth, found));
+        return found;
+    }
+
+    private sealed record DepthCheck(int MaxDepth, SyntaxNode? Node);
+
+    private static SyntaxNode? WalkTooDeep(SyntaxNode root, int maxDepth, CancellationToken cancellationToken)
     {
         var stack = new Stack<(SyntaxNode Node, int Depth)>();
         stack.Push((root, 1));
