@@ -42,11 +42,14 @@ public sealed class CSharpAnalyzer : ILanguageAnalyzer
 
     private static readonly ConditionalWeakTable<SyntaxTree, DepthCheck> DepthChecks = new();
 
+    // Per process, like the references: every session's compilation derives from it and shares its bound
+    // reference manager, so only the first compilation of the process pays for loading the references.
+    private static readonly Lazy<CSharpCompilation> Template = new(
+        () => CSharpCompilation.Create("Learner", [], CSharpReferences.All, CompilationOptions));
+
     private readonly DiagnosticsOptions _options;
     private readonly ILogger<CSharpAnalyzer> _logger;
     private readonly ConcurrentDictionary<string, Workspace> _workspaces = new(StringComparer.Ordinal);
-    private readonly Lazy<CSharpCompilation> _template = new(
-        () => CSharpCompilation.Create("Learner", [], CSharpReferences.All, CompilationOptions));
 
     public CSharpAnalyzer(IOptions<DiagnosticsOptions> options, ILogger<CSharpAnalyzer> logger)
     {
@@ -189,7 +192,7 @@ public sealed class CSharpAnalyzer : ILanguageAnalyzer
             return existing;
         }
 
-        var workspace = _workspaces.GetOrAdd(sessionId, _ => new Workspace(_template.Value.AddSyntaxTrees(UsingsTree), UsingsTree));
+        var workspace = _workspaces.GetOrAdd(sessionId, _ => new Workspace(Template.Value.AddSyntaxTrees(UsingsTree), UsingsTree));
         if (_workspaces.Count > _options.MaxCSharpSessions)
         {
             // Rare (only past the cap), so a linear scan beats keeping an LRU list on every keystroke.
