@@ -1,3 +1,4 @@
+using LearningPlatform.Hub.Features.Diagnostics;
 using LearningPlatform.Hub.Features.Gateway;
 using LearningPlatform.ServiceDefaults;
 using LearningPlatform.ServiceDefaults.Auth;
@@ -6,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("hub");
 builder.Services.AddPlatformAuthentication();
 builder.AddGateway();
+builder.AddDiagnostics();
 
 var app = builder.Build();
 app.UseServiceDefaults();

@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace LearningPlatform.Hub.Features.Diagnostics;
+
+/// <summary>Limits and timings of live diagnostics.</summary>
+public sealed class DiagnosticsOptions
+{
+    public const string SectionName = "Diagnostics";
+
+    /// <summary>Pause in typing before the compiler and lint layers run; a newer edit restarts it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan SemanticDebounce { get; set; } = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>Longest one compiler + lint analysis may take before it is abandoned with an Info marker.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan SemanticTimeLimit { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Longest one syntax check may take (matters for the Python helper, which is out of process).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan SyntaxTimeLimit { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Compiler + lint analyses running at once. Beyond it, each file keeps only its newest waiting version: older
+    /// ones are dropped, so the backlog is bounded by the number of open files, never by the typing rate.
+    /// </summary>
+    [Range(1, 256)]
+    public int MaxConcurrentSemanticAnalyses { get; set; } = 2;
+
+    /// <summary>Largest file analysed, in characters; larger files get one Info marker instead.</summary>
+    [Range(1_000, 50_000_000)]
+    public int MaxFileLength { get; set; } = 256 * 1024;
+
+    /// <summary>Largest total of a session's files, in characters; beyond it analysis is skipped.</summary>
+    [Range(1_000, 200_000_000)]
+    public int MaxSessionLength { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>Deepest syntax tree (C#) analysed semantically; deeper files get a syntax Error marker.</summary>
+    [Range(16, 10_000)]
+    public int MaxNestingDepth { get; set; } = 256;
+
+    /// <summary>Most markers pushed per file and layer; a file with thousands of errors gets the first ones.</summary>
+    [Range(1, 100_000)]
+    public int MaxMarkers { get; set; } = 500;
+
+    /// <summary>C# sessions whose compilations are kept in memory; the least recently used is dropped beyond it.</summary>
+    [Range(1, 100_000)]
+    public int MaxCSharpSessions { get; set; } = 500;
+
+    /// <summary>Lines longer than this get a lint Hint (Python). 0 disables the rule.</summary>
+    [Range(0, 10_000)]
+    public int MaxLineLength { get; set; } = 120;
+
+    /// <summary>The Python interpreter used only to parse learners' Python (never to run it). Empty: Python off.</summary>
+    public string PythonExecutable { get; set; } = "python3";
+
+    /// <summary>Address-space cap of the Python parse helper, in MiB (RLIMIT_AS).</summary>
+    [Range(64, 16_384)]
+    public int PythonHelperMemoryMb { get; set; } = 512;
+
+    /// <summary>Warm Roslyn and start the Python helper when the host starts, not on the first keystroke.</summary>
+    public bool WarmUpOnStart { get; set; } = true;
+}

@@ -1,0 +1,390 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using LearningPlatform.Contracts.Workbench;
+using Microsoft.Extensions.Options;
+
+namespace LearningPlatform.Hub.Features.Diagnostics;
+
+/// <summary>An edit as the hub receives it: file <see cref="File"/> of a session is now <see cref="Text"/>.</summary>
+/// <param name="Version">Monaco's version id of the model after the edit; must grow per file.</param>
+/// <param name="Changes">Monaco's changes from the previous version, if the client sent them (optional).</param>
+public sealed record DocumentUpdate(string SessionId, string File, long Version, string Text, IReadOnlyList<ContentChange>? Changes = null);
+
+/// <summary>
+/// Layered live diagnostics. Per (session, file): the syntax layer runs right away on each accepted version; the
+/// compiler and lint layers run after <see cref="DiagnosticsOptions.SemanticDebounce"/>, and a newer version cancels
+/// the older one's waiting or running analysis. Results go to <see cref="IDiagnosticsSink"/>, per file and layer in
+/// strictly increasing versions; a semantic result is delivered only while its version is still the newest.
+/// </summary>
+public sealed class DiagnosticsPipeline : IDisposable
+{
+    private readonly ILanguageAnalyzer[] _analyzers;
+    private readonly IDiagnosticsSink _sink;
+    private readonly DiagnosticsOptions _options;
+    private readonly ILogger<DiagnosticsPipeline> _logger;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _semanticSlots;
+    private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+
+    public DiagnosticsPipeline(
+        IEnumerable<ILanguageAnalyzer> analyzers,
+        IDiagnosticsSink sink,
+        IOptions<DiagnosticsOptions> options,
+        ILogger<DiagnosticsPipeline> logger,
+        TimeProvider? time = null)
+    {
+        _analyzers = [.. analyzers];
+        _sink = sink;
+        _options = options.Value;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        _semanticSlots = new SemaphoreSlim(_options.MaxConcurrentSemanticAnalyses, _options.MaxConcurrentSemanticAnalyses);
+    }
+
+    /// <summary>Whether some analyzer handles <paramref name="file"/>.</summary>
+    public bool Handles(string file) => FindAnalyzer(file) is not null;
+
+    /// <summary>
+    /// Records the texts of a session's files without analysing them, so that a file compiled with others (C#) sees
+    /// them before they are edited. Later edits of those files replace these texts.
+    /// </summary>
+    public void SetSessionFiles(string sessionId, IReadOnlyDictionary<string, string> files)
+    {
+        var session = _sessions.GetOrAdd(sessionId, static _ => new Session());
+        foreach (var (file, text) in files)
+        {
+            session.SetFile(file, text);
+        }
+    }
+
+    /// <summary>
+    /// Accepts a new version of a file: delivers its syntax markers before returning and schedules the slow layers.
+    /// Returns <c>false</c> when the update is not analysed (no analyzer for the file, or not newer than the latest
+    /// version already accepted). Never throws for analysis failures.
+    /// </summary>
+    public async Task<bool> DocumentChangedAsync(DocumentUpdate update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        var analyzer = FindAnalyzer(update.File);
+        if (analyzer is null)
+        {
+            return false;
+        }
+
+        var session = _sessions.GetOrAdd(update.SessionId, static _ => new Session());
+        var doc = session.Documents.GetOrAdd(update.File, static _ => new Document());
+
+        // One syntax pass per file at a time: analyzers keep the previous tree per file for incremental parsing.
+        await doc.SyntaxGate.WaitAsync(cancellationToken);
+        try
+        {
+            CancellationTokenSource? older;
+            lock (doc.Gate)
+            {
+                if (doc.Closed || update.Version <= doc.LatestVersion)
+                {
+                    DiagnosticsLog.StaleVersion(_logger, update.SessionId, update.File, update.Version, doc.LatestVersion);
+                    return false;
+                }
+
+                doc.LatestVersion = update.Version;
+                older = doc.Semantic;
+                doc.Semantic = null;
+            }
+
+            // Outside the lock: cancellation runs the older job's continuations inline.
+            older?.Cancel();
+
+            var files = session.SetFile(update.File, update.Text, out var sessionLength);
+            var snapshot = new DocumentSnapshot(update.SessionId, update.File, update.Version, update.Text, update.Changes, files);
+
+            var refusal = update.Text.Length > _options.MaxFileLength
+                ? $"This file is too large for live checking ({update.Text.Length:N0} characters; the limit is {_options.MaxFileLength:N0})."
+                : sessionLength > _options.MaxSessionLength
+                    ? $"This session's files are too large for live checking ({sessionLength:N0} characters; the limit is {_options.MaxSessionLength:N0})."
+                    : null;
+            if (refusal is not null)
+            {
+                DiagnosticsLog.Refused(_logger, update.SessionId, update.File, update.Version, refusal);
+                await DeliverAsync(doc, snapshot, DiagnosticsLayer.Syntax, [Markers.Note(DiagnosticsLayer.Syntax, refusal, MarkerSeverity.Warning)]);
+                await DeliverAsync(doc, snapshot, DiagnosticsLayer.Compiler, Markers.None);
+                await DeliverAsync(doc, snapshot, DiagnosticsLayer.Lint, Markers.None);
+                return true;
+            }
+
+            var markers = await RunSyntaxAsync(analyzer, snapshot, cancellationToken);
+            await DeliverAsync(doc, snapshot, DiagnosticsLayer.Syntax, markers);
+            ScheduleSemantic(doc, analyzer, snapshot);
+            return true;
+        }
+        finally
+        {
+            doc.SyntaxGate.Release();
+        }
+    }
+
+    /// <summary>Stops analysing a file (closed tab, deleted file) and forgets its text.</summary>
+    public void CloseDocument(string sessionId, string file)
+    {
+        if (_sessions.TryGetValue(sessionId, out var session))
+        {
+            session.RemoveFile(file);
+            if (session.Documents.TryRemove(file, out var doc))
+            {
+                doc.Close();
+            }
+        }
+    }
+
+    /// <summary>Stops analysing a session and drops all its state (call when the session ends).</summary>
+    public void CloseSession(string sessionId)
+    {
+        if (_sessions.TryRemove(sessionId, out var session))
+        {
+            foreach (var doc in session.Documents.Values)
+            {
+                doc.Close();
+            }
+        }
+
+        foreach (var analyzer in _analyzers)
+        {
+            analyzer.Forget(sessionId);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        foreach (var id in _sessions.Keys)
+        {
+            CloseSession(id);
+        }
+    }
+
+    private ILanguageAnalyzer? FindAnalyzer(string file)
+    {
+        foreach (var analyzer in _analyzers)
+        {
+            if (analyzer.Handles(file))
+            {
+                return analyzer;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<IReadOnlyList<Marker>> RunSyntaxAsync(ILanguageAnalyzer analyzer, DocumentSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        limit.CancelAfter(_options.SyntaxTimeLimit);
+        try
+        {
+            return await analyzer.SyntaxAsync(snapshot, limit.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_stopping.IsCancellationRequested)
+        {
+            DiagnosticsLog.AnalysisTimedOut(_logger, DiagnosticsLayer.Syntax, snapshot.SessionId, snapshot.File, snapshot.Version, _options.SyntaxTimeLimit);
+            return [Markers.Note(DiagnosticsLayer.Syntax, "Syntax check took too long and was skipped.")];
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            DiagnosticsLog.AnalysisFailed(_logger, ex, DiagnosticsLayer.Syntax, snapshot.SessionId, snapshot.File, snapshot.Version);
+            return Markers.None;
+        }
+    }
+
+    private void ScheduleSemantic(Document doc, ILanguageAnalyzer analyzer, DocumentSnapshot snapshot)
+    {
+        CancellationTokenSource cts;
+        lock (doc.Gate)
+        {
+            if (doc.Closed || doc.LatestVersion != snapshot.Version)
+            {
+                return;
+            }
+
+            // Not linked to anything and without a timer, so it needs no disposal (cancelling it is always safe).
+            cts = new CancellationTokenSource();
+            doc.Semantic = cts;
+        }
+
+        _ = RunSemanticAsync(doc, analyzer, snapshot, cts);
+    }
+
+    private async Task RunSemanticAsync(Document doc, ILanguageAnalyzer analyzer, DocumentSnapshot snapshot, CancellationTokenSource superseded)
+    {
+        var token = superseded.Token;
+        try
+        {
+            if (_options.SemanticDebounce > TimeSpan.Zero)
+            {
+                await Task.Delay(_options.SemanticDebounce, _time, token);
+            }
+
+            // Waiting here is the load shedding: a newer version cancels this wait, so each file has at most one
+            // waiter, for its newest version.
+            if (!_semanticSlots.Wait(0))
+            {
+                DiagnosticsLog.SemanticQueued(_logger, snapshot.SessionId, snapshot.File, _options.MaxConcurrentSemanticAnalyses);
+                await _semanticSlots.WaitAsync(token);
+            }
+
+            SemanticMarkers result;
+            try
+            {
+                result = await AnalyzeSemanticAsync(analyzer, snapshot, token);
+            }
+            finally
+            {
+                _semanticSlots.Release();
+            }
+
+            if (result.Compiler is { } compiler)
+            {
+                await DeliverAsync(doc, snapshot, DiagnosticsLayer.Compiler, compiler);
+            }
+
+            if (result.Lint is { } lint)
+            {
+                await DeliverAsync(doc, snapshot, DiagnosticsLayer.Lint, lint);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Superseded by a newer version, or the file or session closed: nothing to deliver.
+        }
+        catch (Exception ex)
+        {
+            DiagnosticsLog.AnalysisFailed(_logger, ex, DiagnosticsLayer.Compiler, snapshot.SessionId, snapshot.File, snapshot.Version);
+        }
+        finally
+        {
+            lock (doc.Gate)
+            {
+                if (ReferenceEquals(doc.Semantic, superseded))
+                {
+                    doc.Semantic = null;
+                }
+            }
+        }
+    }
+
+    private async Task<SemanticMarkers> AnalyzeSemanticAsync(ILanguageAnalyzer analyzer, DocumentSnapshot snapshot, CancellationToken superseded)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(superseded);
+        limit.CancelAfter(_options.SemanticTimeLimit);
+        try
+        {
+            // Analyzers are CPU bound and mostly synchronous: keep them off the caller's and the timer's thread.
+            return await Task.Run(() => analyzer.SemanticAsync(snapshot, limit.Token), limit.Token);
+        }
+        catch (OperationCanceledException) when (!superseded.IsCancellationRequested)
+        {
+            DiagnosticsLog.AnalysisTimedOut(_logger, DiagnosticsLayer.Compiler, snapshot.SessionId, snapshot.File, snapshot.Version, _options.SemanticTimeLimit);
+            return new SemanticMarkers(
+                [Markers.Note(DiagnosticsLayer.Compiler, "Compiler check took too long and was skipped for this version.")],
+                Markers.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            DiagnosticsLog.AnalysisFailed(_logger, ex, DiagnosticsLayer.Compiler, snapshot.SessionId, snapshot.File, snapshot.Version);
+            return new SemanticMarkers([Markers.Note(DiagnosticsLayer.Compiler, "Compiler check failed for this version.")], Markers.None);
+        }
+    }
+
+    private async Task DeliverAsync(Document doc, DocumentSnapshot snapshot, string layer, IReadOnlyList<Marker> markers)
+    {
+        await doc.DeliveryGate.WaitAsync();
+        try
+        {
+            // Checked under the delivery gate so that no older version can slip in after a newer one went out.
+            var delivered = doc.Delivered.GetValueOrDefault(layer, long.MinValue);
+            bool stale;
+            lock (doc.Gate)
+            {
+                stale = doc.Closed || snapshot.Version <= delivered
+                    || (layer != DiagnosticsLayer.Syntax && snapshot.Version != doc.LatestVersion);
+            }
+
+            if (stale)
+            {
+                return;
+            }
+
+            doc.Delivered[layer] = snapshot.Version;
+            try
+            {
+                await _sink.PublishAsync(new DiagnosticsResult(snapshot.SessionId, snapshot.File, snapshot.Version, layer, markers), _stopping.Token);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+            {
+                DiagnosticsLog.PublishFailed(_logger, ex, layer, snapshot.SessionId, snapshot.File, snapshot.Version);
+            }
+        }
+        finally
+        {
+            doc.DeliveryGate.Release();
+        }
+    }
+
+    private sealed class Session
+    {
+        private readonly Lock _gate = new();
+        private ImmutableDictionary<string, string> _files = ImmutableDictionary.Create<string, string>(StringComparer.Ordinal);
+        private long _length;
+
+        public ConcurrentDictionary<string, Document> Documents { get; } = new(StringComparer.Ordinal);
+
+        public void SetFile(string file, string text) => SetFile(file, text, out _);
+
+        public ImmutableDictionary<string, string> SetFile(string file, string text, out long sessionLength)
+        {
+            lock (_gate)
+            {
+                _length += text.Length - (_files.TryGetValue(file, out var old) ? old.Length : 0);
+                _files = _files.SetItem(file, text);
+                sessionLength = _length;
+                return _files;
+            }
+        }
+
+        public void RemoveFile(string file)
+        {
+            lock (_gate)
+            {
+                if (_files.TryGetValue(file, out var old))
+                {
+                    _length -= old.Length;
+                    _files = _files.Remove(file);
+                }
+            }
+        }
+    }
+
+    private sealed class Document
+    {
+        public Lock Gate { get; } = new();
+        public SemaphoreSlim SyntaxGate { get; } = new(1, 1);
+        public SemaphoreSlim DeliveryGate { get; } = new(1, 1);
+        public Dictionary<string, long> Delivered { get; } = new(StringComparer.Ordinal);
+        public long LatestVersion { get; set; } = long.MinValue;
+        public CancellationTokenSource? Semantic { get; set; }
+        public bool Closed { get; private set; }
+
+        public void Close()
+        {
+            CancellationTokenSource? running;
+            lock (Gate)
+            {
+                Closed = true;
+                running = Semantic;
+                Semantic = null;
+            }
+
+            running?.Cancel();
+        }
+    }
+}
