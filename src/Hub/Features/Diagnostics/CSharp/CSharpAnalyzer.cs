@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using LearningPlatform.Contracts.Workbench;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -39,11 +40,16 @@ public sealed class CSharpAnalyzer : ILanguageAnalyzer
     private static readonly CompilationWithAnalyzersOptions LintOptions = new(
         options: new AnalyzerOptions([]), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
 
+    private static readonly ConditionalWeakTable<SyntaxTree, DepthCheck> DepthChecks = new();
+
+    // Per process, like the references: every session's compilation derives from it and shares its bound
+    // reference manager, so only the first compilation of the process pays for loading the references.
+    private static readonly Lazy<CSharpCompilation> Template = new(
+        () => CSharpCompilation.Create("Learner", [], CSharpReferences.All, CompilationOptions));
+
     private readonly DiagnosticsOptions _options;
     private readonly ILogger<CSharpAnalyzer> _logger;
     private readonly ConcurrentDictionary<string, Workspace> _workspaces = new(StringComparer.Ordinal);
-    private readonly Lazy<CSharpCompilation> _template = new(
-        () => CSharpCompilation.Create("Learner", [], CSharpReferences.All, CompilationOptions));
 
     public CSharpAnalyzer(IOptions<DiagnosticsOptions> options, ILogger<CSharpAnalyzer> logger)
     {
@@ -64,7 +70,7 @@ public sealed class CSharpAnalyzer : ILanguageAnalyzer
             file = workspace.Update(document.File, document.Version, document.Text, document.Changes);
         }
 
-        var markers = ToMarkers(file.Tree.GetDiagnostics(), DiagnosticsLayer.Syntax);
+        var markers = SyntaxMarkers(file.Tree, cancellationToken);
         if (FindTooDeep(file.Tree.GetRoot(cancellationToken), _options.MaxNestingDepth, cancellationToken) is { } deep)
         {
             markers.Add(ToMarker(deep.GetLocation(), DiagnosticSeverity.Error,
@@ -186,7 +192,7 @@ public sealed class CSharpAnalyzer : ILanguageAnalyzer
             return existing;
         }
 
-        var workspace = _workspaces.GetOrAdd(sessionId, _ => new Workspace(_template.Value.AddSyntaxTrees(UsingsTree), UsingsTree));
+        var workspace = _workspaces.GetOrAdd(sessionId, _ => new Workspace(Template.Value.AddSyntaxTrees(UsingsTree), UsingsTree));
         if (_workspaces.Count > _options.MaxCSharpSessions)
         {
             // Rare (only past the cap), so a linear scan beats keeping an LRU list on every keystroke.
@@ -198,6 +204,57 @@ public sealed class CSharpAnalyzer : ILanguageAnalyzer
         }
 
         return workspace;
+    }
+
+    /// <summary>
+    /// Parse diagnostics with one correction. Roslyn places a "X expected" error at the end of the previous token
+    /// when a line break follows it, else on the next token; an incremental re-parse that reuses the previous token
+    /// forgets the line break and reports on the next token (often the next line). Applying the full-parse rule
+    /// here keeps markers identical whichever way the tree was made.
+    /// </summary>
+    private List<Marker> SyntaxMarkers(SyntaxTree tree, CancellationToken cancellationToken)
+    {
+        var root = tree.GetRoot(cancellationToken);
+        if (!root.ContainsDiagnostics)
+        {
+            return [];
+        }
+
+        var moved = new Dictionary<Diagnostic, Location>();
+        foreach (var token in root.DescendantTokens(n => n.ContainsDiagnostics))
+        {
+            if (!token.IsMissing || !token.ContainsDiagnostics)
+            {
+                continue;
+            }
+
+            var previous = token.GetPreviousToken();
+            if (previous.RawKind != 0 && previous.TrailingTrivia.Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia)))
+            {
+                foreach (var diagnostic in tree.GetDiagnostics(token))
+                {
+                    moved[diagnostic] = Location.Create(tree, new TextSpan(previous.Span.End, 0));
+                }
+            }
+        }
+
+        var markers = new List<Marker>();
+        foreach (var diagnostic in tree.GetDiagnostics(cancellationToken))
+        {
+            if (diagnostic.Severity == DiagnosticSeverity.Hidden)
+            {
+                continue;
+            }
+
+            markers.Add(ToMarker(moved.GetValueOrDefault(diagnostic, diagnostic.Location), diagnostic.Severity,
+                diagnostic.GetMessage(CultureInfo.InvariantCulture), diagnostic.Id, DiagnosticsLayer.Syntax));
+            if (markers.Count >= _options.MaxMarkers)
+            {
+                break;
+            }
+        }
+
+        return markers;
     }
 
     private List<Marker> ToMarkers(IEnumerable<Diagnostic> diagnostics, string layer)
@@ -236,8 +293,26 @@ public sealed class CSharpAnalyzer : ILanguageAnalyzer
             message, code, layer);
     }
 
-    /// <summary>First node deeper than <paramref name="maxDepth"/>, walking iteratively (no recursion to exhaust).</summary>
+    /// <summary>
+    /// First node deeper than <paramref name="maxDepth"/>, walking iteratively (no recursion to exhaust). Remembered
+    /// per tree: the semantic layer asks again about the tree the syntax layer just walked.
+    /// </summary>
     internal static SyntaxNode? FindTooDeep(SyntaxNode root, int maxDepth, CancellationToken cancellationToken)
+    {
+        var tree = root.SyntaxTree;
+        if (DepthChecks.TryGetValue(tree, out var known) && known.MaxDepth == maxDepth)
+        {
+            return known.Node;
+        }
+
+        var found = WalkTooDeep(root, maxDepth, cancellationToken);
+        DepthChecks.AddOrUpdate(tree, new DepthCheck(maxDepth, found));
+        return found;
+    }
+
+    private sealed record DepthCheck(int MaxDepth, SyntaxNode? Node);
+
+    private static SyntaxNode? WalkTooDeep(SyntaxNode root, int maxDepth, CancellationToken cancellationToken)
     {
         var stack = new Stack<(SyntaxNode Node, int Depth)>();
         stack.Push((root, 1));

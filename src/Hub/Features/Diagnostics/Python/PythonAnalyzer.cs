@@ -88,24 +88,38 @@ public sealed class PythonAnalyzer : ILanguageAnalyzer, IDisposable
             var id = ++_nextId;
             var request = JsonSerializer.Serialize(new HelperRequest(id, mode, Path.GetFileName(document.File), document.Text, _options.MaxLineLength),
                 PythonJson.Default.HelperRequest);
+            var sent = Stopwatch.GetTimestamp();
             try
             {
                 await process.StandardInput.WriteLineAsync(request.AsMemory(), cancellationToken);
                 await process.StandardInput.FlushAsync(cancellationToken);
-                var line = await process.StandardOutput.ReadLineAsync(cancellationToken);
-                var response = line is null ? null : JsonSerializer.Deserialize(line, PythonJson.Default.HelperResponse);
-                if (response is null || response.Id != id)
+                while (true)
                 {
-                    Kill(line is null ? "exited" : "answered out of turn");
-                    return null;
-                }
+                    var line = await process.StandardOutput.ReadLineAsync(cancellationToken);
+                    var response = line is null ? null : JsonSerializer.Deserialize(line, PythonJson.Default.HelperResponse);
+                    if (response is not null && response.Id < id)
+                    {
+                        continue; // the answer to an abandoned (superseded) request
+                    }
 
-                return response.Markers;
+                    if (response is null || response.Id != id)
+                    {
+                        Kill(line is null ? "exited" : "answered out of turn");
+                        return null;
+                    }
+
+                    return response.Markers;
+                }
             }
             catch (OperationCanceledException)
             {
-                // The request may still be in the helper's hands: its answer would be read as the next one's.
-                Kill(cancellationToken.IsCancellationRequested ? "request cancelled or timed out" : "cancelled");
+                // Superseded requests are cancelled within milliseconds: leave the helper alone, the next request
+                // skips the late answer. A helper busy past the syntax time limit is stuck on hostile input.
+                if (Stopwatch.GetElapsedTime(sent) >= _options.SyntaxTimeLimit)
+                {
+                    Kill("busy past the time limit");
+                }
+
                 throw;
             }
             catch (Exception ex) when (ex is IOException or JsonException or InvalidOperationException)

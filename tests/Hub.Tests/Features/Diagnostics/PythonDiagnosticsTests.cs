@@ -1,0 +1,92 @@
+using LearningPlatform.Contracts.Workbench;
+using LearningPlatform.Hub.Features.Diagnostics;
+
+namespace LearningPlatform.Hub.Tests.Features.Diagnostics;
+
+[Collection(DiagnosticsCollection.Name)]
+public sealed class PythonDiagnosticsTests(AnalyzersFixture analyzers)
+{
+    [Fact]
+    public async Task BrokenDef_GivesSyntaxMarkerOnLineOne()
+    {
+        Assert.True(analyzers.Python.Available, "python3 is required on this machine");
+        using var h = analyzers.Pipeline();
+
+        await h.Edit("main.py", 1, "def f(:\n    pass\n");
+        var syntax = await h.Result("main.py", 1, DiagnosticsLayer.Syntax);
+
+        var marker = Assert.Single(syntax.Markers);
+        Assert.Equal(1, marker.StartLineNumber);
+        Assert.Equal(7, marker.StartColumn);
+        Assert.Equal(MarkerSeverity.Error, marker.Severity);
+        Assert.Equal(DiagnosticsLayer.Syntax, marker.Source);
+    }
+
+    [Fact]
+    public async Task ValidCode_GivesNoSyntaxMarkers()
+    {
+        using var h = analyzers.Pipeline();
+
+        await h.Edit("main.py", 1, "def add(a, b):\n    return a + b\n\nprint(add(1, 2))\n");
+
+        Assert.Empty((await h.Result("main.py", 1, DiagnosticsLayer.Syntax)).Markers);
+        Assert.Empty((await h.Result("main.py", 1, DiagnosticsLayer.Lint)).Markers);
+    }
+
+    [Fact]
+    public async Task HarmfulCode_IsOnlyParsed_NeverRun()
+    {
+        using var h = analyzers.Pipeline(o => o.SemanticDebounce = TimeSpan.Zero);
+        var proof = Path.Combine(Path.GetTempPath(), "pwned-" + Guid.NewGuid().ToString("N"));
+        var code = $"import os; os.system(\"touch {proof}\")\nopen(\"{proof}\", \"w\").write(\"x\")\n";
+
+        await h.Edit("evil.py", 1, code);
+        Assert.Empty((await h.Result("evil.py", 1, DiagnosticsLayer.Syntax)).Markers);
+        await h.Result("evil.py", 1, DiagnosticsLayer.Lint);
+
+        Assert.False(File.Exists(proof), "the learner's code was executed");
+    }
+
+    [Fact]
+    public async Task Lint_ReportsUnusedImportAndNoneComparison_AndFixingTheErrorClearsSyntax()
+    {
+        using var h = analyzers.Pipeline(o => o.SemanticDebounce = TimeSpan.Zero);
+
+        await h.Edit("main.py", 1, "import sys\nx = 1\nif x == None\n    pass\n");
+        Assert.Equal(3, Assert.Single((await h.Result("main.py", 1, DiagnosticsLayer.Syntax)).Markers).StartLineNumber);
+        await h.Edit("main.py", 2, "import sys\nx = 1\nif x == None:\n    pass\n");
+        Assert.Empty((await h.Result("main.py", 2, DiagnosticsLayer.Syntax)).Markers);
+        var lint = await h.Result("main.py", 2, DiagnosticsLayer.Lint);
+
+        Assert.Contains(lint.Markers, m => m is { Code: "F401", StartLineNumber: 1, Severity: MarkerSeverity.Warning });
+        Assert.Contains(lint.Markers, m => m is { Code: "E711", StartLineNumber: 3 });
+    }
+
+    [Fact]
+    public async Task PathologicalNesting_GivesAMarker_AndTheHelperKeepsWorking()
+    {
+        using var h = analyzers.Pipeline();
+
+        await h.Edit("deep.py", 1, "x = " + new string('(', 5000) + "1" + new string(')', 5000) + "\n");
+        Assert.Contains((await h.Result("deep.py", 1, DiagnosticsLayer.Syntax)).Markers, m => m.Severity == MarkerSeverity.Error);
+
+        await h.Edit("deep.py", 2, "x = (1)\n");
+        Assert.Empty((await h.Result("deep.py", 2, DiagnosticsLayer.Syntax)).Markers);
+    }
+}
+
+public sealed class PythonWithoutInterpreterTests
+{
+    [Fact]
+    public async Task MissingInterpreter_GivesNoMarkers_AndNoException()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(new DiagnosticsOptions { PythonExecutable = "/nonexistent/python3" });
+        using var python = new LearningPlatform.Hub.Features.Diagnostics.Python.PythonAnalyzer(
+            options, Microsoft.Extensions.Logging.Abstractions.NullLogger<LearningPlatform.Hub.Features.Diagnostics.Python.PythonAnalyzer>.Instance);
+
+        var markers = await python.SyntaxAsync(new DocumentSnapshot("s", "a.py", 1, "def f(:", null, new Dictionary<string, string>()), CancellationToken.None);
+
+        Assert.Empty(markers);
+        Assert.False(python.Available);
+    }
+}
