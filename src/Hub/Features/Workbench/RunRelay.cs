@@ -18,7 +18,11 @@ public sealed class RunRelay : IHostedService, IDisposable
 {
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _relays = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly string _holder = Guid.NewGuid().ToString("N");
     private int _disposed;
+
+    // Renewed at a third of its length while relaying; a dead hub's runs are taken over after at most this long.
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(15);
     private readonly ServicesClient _services;
     private readonly SessionStore _store;
     private readonly IHubContext<WorkbenchHub, IWorkbenchClient> _hub;
@@ -45,17 +49,34 @@ public sealed class RunRelay : IHostedService, IDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // Hand the runs over at once rather than when their leases run out.
+        await Task.WhenAll(_relays.Keys.Select(runId => _store.ReleaseRelayAsync(runId, _holder)));
         await _stopping.CancelAsync();
         await _redis.GetSubscriber().UnsubscribeAsync(_store.CancelChannel);
     }
 
-    /// <summary>Starts relaying <paramref name="ticket"/>'s events in the background.</summary>
-    public void Start(RunTicket ticket, string token)
+    /// <summary>
+    /// Starts relaying <paramref name="ticket"/>'s events in the background, unless a hub process (this or another)
+    /// already does. A relay taking over from a dead hub starts from the run's first event: clients drop events whose
+    /// sequence they have seen.
+    /// </summary>
+    public async Task<bool> StartAsync(RunTicket ticket, string token)
     {
+        if (_relays.ContainsKey(ticket.RunId) || !await _store.TryLeaseRelayAsync(ticket.RunId, _holder, LeaseDuration))
+        {
+            return false;
+        }
+
         var cts = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         cts.CancelAfter(_options.RunRelayTimeout);
-        _relays[ticket.RunId] = cts;
+        if (!_relays.TryAdd(ticket.RunId, cts))
+        {
+            cts.Dispose();
+            return false;
+        }
+
         _ = Task.Run(() => RelayAsync(ticket, token, cts));
+        return true;
     }
 
     /// <summary>Stops relaying the run wherever it is relayed.</summary>
@@ -76,6 +97,8 @@ public sealed class RunRelay : IHostedService, IDisposable
     private async Task RelayAsync(RunTicket ticket, string token, CancellationTokenSource cts)
     {
         var finished = false;
+        using var renew = new Timer(
+            _ => _ = _store.TryLeaseRelayAsync(ticket.RunId, _holder, LeaseDuration), null, LeaseDuration / 3, LeaseDuration / 3);
         try
         {
             using var response = await _services.OpenRunEventsAsync(ticket.RunId, token, cts.Token);
@@ -125,7 +148,18 @@ public sealed class RunRelay : IHostedService, IDisposable
         {
             _relays.TryRemove(new KeyValuePair<string, CancellationTokenSource>(ticket.RunId, cts));
             cts.Dispose();
-            await _store.EndRunAsync(ticket.UserId, ticket.RunId);
+            await renew.DisposeAsync();
+            if (!_stopping.IsCancellationRequested)
+            {
+                await _store.ReleaseRelayAsync(ticket.RunId, _holder);
+            }
+
+            // A hub shutting down leaves the run counted and unfinished: the hub the learner resumes on takes it over.
+            if (finished || !_stopping.IsCancellationRequested)
+            {
+                await _store.EndRunAsync(ticket.UserId, ticket.RunId);
+            }
+
             if (!finished && !_stopping.IsCancellationRequested)
             {
                 // Cancelled runs keep their status; a relay that ran out or broke marks the run lost.

@@ -342,9 +342,30 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
         await Db.SortedSetRemoveAsync(UserRunsKey(userId), provisional);
     }
 
-    public Task SaveRunAsync(RunTicket ticket) =>
-        Db.HashSetAsync(RunKey(ticket.RunId), [new("session", ticket.SessionId), new("user", ticket.UserId), new("mode", ticket.Mode)])
-            .ContinueWith(_ => Db.KeyExpireAsync(RunKey(ticket.RunId), _options.SessionRetention), TaskScheduler.Default).Unwrap();
+    public async Task SaveRunAsync(RunTicket ticket)
+    {
+        await Db.HashSetAsync(RunKey(ticket.RunId), [new("session", ticket.SessionId), new("user", ticket.UserId), new("mode", ticket.Mode)]);
+        await Db.KeyExpireAsync(RunKey(ticket.RunId), _options.SessionRetention);
+    }
+
+    /// <summary>
+    /// Takes (or, with the same <paramref name="holder"/>, renews) the lease on relaying a run: one hub process
+    /// relays each run, and when that process dies its lease runs out and a resuming learner's hub takes over.
+    /// </summary>
+    public async Task<bool> TryLeaseRelayAsync(string runId, string holder, TimeSpan duration)
+    {
+        var key = keys.Key($"workbench:run:{runId}:relay");
+        return (int)await Db.ScriptEvaluateAsync(
+            "local v = redis.call('GET', KEYS[1]) if v == false or v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end return 0",
+            [key],
+            [holder, (long)duration.TotalMilliseconds]) == 1;
+    }
+
+    public Task ReleaseRelayAsync(string runId, string holder) =>
+        Db.ScriptEvaluateAsync(
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end return 0",
+            [keys.Key($"workbench:run:{runId}:relay")],
+            [holder]);
 
     public async Task<RunTicket?> GetRunAsync(string runId)
     {

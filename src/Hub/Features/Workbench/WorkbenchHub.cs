@@ -266,7 +266,7 @@ public sealed class WorkbenchHub(
         var ticket = new RunTicket(runId, sessionId, UserId, mode);
         await store.SaveRunAsync(ticket);
         await store.SetLastRunAsync(sessionId, new LastRun(runId, mode, "queued", null, 0, 0, time.GetUtcNow(), null, null));
-        relay.Start(ticket, Token());
+        await relay.StartAsync(ticket, Token());
         WorkbenchLog.RunPosted(logger, runId, mode, sessionId);
         return runId;
     }
@@ -280,6 +280,20 @@ public sealed class WorkbenchHub(
         }
 
         local.Refresh(state);
+
+        // A run whose relaying hub went away (restart, crash) is taken over here, or given up once too old.
+        if (state.LastRun is { Status: "queued" or "running" } run && await store.GetRunAsync(run.RunId) is { } ticket && ticket.UserId == UserId)
+        {
+            if (time.GetUtcNow() - run.StartedAt > _options.RunRelayTimeout)
+            {
+                await store.UpdateLastRunAsync(state.SessionId, run.RunId,
+                    last => last.Status is "queued" or "running" ? last with { Status = "lost", FinishedAt = time.GetUtcNow() } : null);
+            }
+            else
+            {
+                await relay.StartAsync(ticket, Token());
+            }
+        }
     }
 
     private HashSet<string> Opened() =>

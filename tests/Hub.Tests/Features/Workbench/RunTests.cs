@@ -85,6 +85,35 @@ public sealed class RunTests(WorkbenchFixture fixture)
         await learner.InvokeAsync<bool>("CancelRun", fourth);
     }
 
+    [Fact]
+    public async Task A_run_outlives_the_hub_that_relayed_it_and_the_hub_the_learner_resumes_on_takes_over()
+    {
+        var token = WorkbenchFixture.NewLearnerToken(out _);
+        string runId;
+        SessionSnapshot session;
+        using (var doomed = fixture.Platform.NewHub(new() { ["Diagnostics:WarmUpOnStart"] = "false" }))
+        {
+            await using var before = await fixture.ConnectAsync(token, doomed);
+            session = await before.InvokeAsync<SessionSnapshot>("OpenExercise", fixture.ExerciseId);
+            runId = await before.InvokeAsync<string>("Submit", session.SessionId);
+        }
+
+        await using var learner = await fixture.ConnectAsync(token);
+        var events = new Inbox<RunEventMessage>(learner, "RunEvent");
+        var resumed = await learner.InvokeAsync<ResumeResult>("Resume", session.SessionId, 0L);
+        Assert.Equal(session.SessionId, resumed.SessionId);
+        var now = DateTimeOffset.UtcNow;
+        var result = new RunResult(runId, 3, TestStatus.Fail, null, [new TestResult("test_add", TestStatus.Fail, "assert 0 == 3")], RunVerdict.Failed, [],
+            new RunTimings(1, 0, 2, 3), new ResourceUsage(null, null, null));
+        await WriteEventsAsync(runId, new RunAccepted(runId, 1, now), new RunFinished(runId, 2, now, result));
+
+        var finished = await events.NextAsync(e => e.RunId == runId && e.Type == "finished");
+
+        Assert.Equal(session.SessionId, finished.SessionId);
+        var lastRun = await WaitForLastRunAsync(learner, r => r.RunId == runId && r.Status == "finished");
+        Assert.Equal(("submit", "failed", 0, 1), (lastRun.Mode, lastRun.Verdict, lastRun.Passed, lastRun.Total));
+    }
+
     private async Task WriteEventsAsync(string runId, params RunEvent[] events)
     {
         var redis = fixture.Hub.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
