@@ -28,7 +28,7 @@ build() { # lang context hash
   log "built $image"
 }
 
-files_of() { find common "$1" -type f ! -path '*/bin/*' ! -path '*/obj/*' | LC_ALL=C sort; }
+files_of() { find common "$1" -type f ! -name "*.pyc" ! -path '*/bin/*' ! -path '*/obj/*' | LC_ALL=C sort; }
 
 langs=("$@")
 [ ${#langs[@]} -gt 0 ] || langs=(python javascript csharp)
@@ -50,7 +50,7 @@ for lang in "${langs[@]}"; do
       ctx="$(mktemp -d /tmp/sandbox-csharp.XXXXXX)"
       trap 'rm -rf "$ctx"' EXIT
       mkdir -p "$ctx/csharp" "$ctx/common" "$ctx/dotnet/shared/Microsoft.NETCore.App"
-      cp common/* "$ctx/common/"
+      cp common/*.py "$ctx/common/"
       cp csharp/Dockerfile "$ctx/csharp/"
       cp "$dotnet_root/dotnet" "$ctx/dotnet/"
       cp -r "$dotnet_root/host" "$ctx/dotnet/"

@@ -54,6 +54,16 @@ def main():
     for fd in (in_r, out_w, res_w):
         os.close(fd)
 
+    # Wait until the worker has loaded its test framework, then tell the host (unsigned: no key yet) so a warm
+    # pool only hands out containers that are ready. A worker that dies before that just lets us go on.
+    pending = b""
+    while b"\n" not in pending:
+        chunk = os.read(res_r, 4096)
+        if not chunk:
+            break
+        pending += chunk
+    os.write(1, b"ready\n")
+
     stdin = sys.stdin.buffer
     key_line = stdin.readline()
     if not key_line:

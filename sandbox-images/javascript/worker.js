@@ -187,6 +187,7 @@ async function runBlock(block, outputChars, codeOf) {
 }
 
 async function main() {
+  send({ type: 'ready' });
   const input = fs.readFileSync(0, 'utf8');
   if (!input.trim()) return;
   const run = JSON.parse(input.split('\n')[0]);

@@ -117,6 +117,7 @@ def name_of(nodeid):
 
 
 def main():
+    send({"type": "ready"})
     line = sys.stdin.readline()
     if not line:
         return

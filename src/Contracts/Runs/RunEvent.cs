@@ -1,0 +1,48 @@
+using System.Text.Json.Serialization;
+
+namespace LearningPlatform.Contracts.Runs;
+
+/// <summary>
+/// Something that happened during a run, in order. Serialized polymorphically with a <c>type</c> discriminator:
+/// <c>accepted</c>, <c>started</c>, <c>compiled</c>, <c>test_started</c>, <c>test_finished</c>, <c>output</c>,
+/// <c>finished</c>. Every run's stream ends with exactly one <c>finished</c> event (also for rejected runs).
+/// The hub relays these same records.
+/// </summary>
+/// <param name="RunId">The run.</param>
+/// <param name="Sequence">1, 2, 3... within the run; consumers can drop duplicates (at-least-once delivery).</param>
+/// <param name="At">When the runner emitted it.</param>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(RunAccepted), "accepted")]
+[JsonDerivedType(typeof(RunStarted), "started")]
+[JsonDerivedType(typeof(RunCompiled), "compiled")]
+[JsonDerivedType(typeof(TestStarted), "test_started")]
+[JsonDerivedType(typeof(TestFinished), "test_finished")]
+[JsonDerivedType(typeof(RunOutput), "output")]
+[JsonDerivedType(typeof(RunFinished), "finished")]
+public abstract record RunEvent(string RunId, long Sequence, DateTimeOffset At);
+
+/// <summary>The runner took the request off the queue and admitted it.</summary>
+public sealed record RunAccepted(string RunId, long Sequence, DateTimeOffset At) : RunEvent(RunId, Sequence, At);
+
+/// <summary>The code entered its sandbox.</summary>
+/// <param name="Warm">True when a pre-started (warm pool) sandbox took it.</param>
+public sealed record RunStarted(string RunId, long Sequence, DateTimeOffset At, bool Warm) : RunEvent(RunId, Sequence, At);
+
+/// <summary>Compilation (C#) or collection (Python/JS) finished; lists diagnostics and the tests that will run.</summary>
+/// <param name="Success">False on compile errors; a <c>finished</c> event with verdict compile_error follows.</param>
+/// <param name="Diagnostics">Errors and warnings.</param>
+/// <param name="Tests">Names of the tests that will run, in order (empty when compilation failed).</param>
+public sealed record RunCompiled(string RunId, long Sequence, DateTimeOffset At, bool Success,
+    IReadOnlyList<CompileDiagnostic> Diagnostics, IReadOnlyList<string> Tests) : RunEvent(RunId, Sequence, At);
+
+/// <summary>A test began.</summary>
+public sealed record TestStarted(string RunId, long Sequence, DateTimeOffset At, string Name) : RunEvent(RunId, Sequence, At);
+
+/// <summary>A test finished (one per test, as it finishes).</summary>
+public sealed record TestFinished(string RunId, long Sequence, DateTimeOffset At, TestResult Test) : RunEvent(RunId, Sequence, At);
+
+/// <summary>Output the code printed outside tests' captured output; capped per run.</summary>
+public sealed record RunOutput(string RunId, long Sequence, DateTimeOffset At, string Text) : RunEvent(RunId, Sequence, At);
+
+/// <summary>The run is over; carries the full result. Always the last event of a run.</summary>
+public sealed record RunFinished(string RunId, long Sequence, DateTimeOffset At, RunResult Result) : RunEvent(RunId, Sequence, At);

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LearningPlatform.Contracts.Runs;
+
+/// <summary>
+/// Redis Streams used between the API (producer, consumer of events and results) and RunnerHost.
+/// <list type="bullet">
+/// <item><description><b><c>runs:requests</c></b> (<see cref="Requests"/>): one entry per run, field
+/// <c>request</c> = <see cref="RunRequest"/> as JSON (<see cref="RunJson.Options"/>). Producers: <c>XADD runs:requests
+/// MAXLEN ~ 100000 * request {json}</c>. RunnerHost reads it through consumer group <c>runners</c>
+/// (<see cref="ConsumerGroup"/>), acknowledges an entry after the run's result is published, and reclaims entries
+/// left pending by a dead runner with XAUTOCLAIM once idle for longer than the longest possible run.</description></item>
+/// <item><description><b><c>runs:{runId}:events</c></b> (<see cref="EventsKey"/>): every <see cref="RunEvent"/> of
+/// the run in order, fields <c>type</c> (the discriminator, e.g. <c>test_finished</c>) and <c>event</c> (the event
+/// as JSON, which also carries <c>type</c>). Trimmed with MAXLEN ~ 1000 and expires 1 hour after the last write.
+/// The last entry is always <c>finished</c>. A reclaimed run may append a second sequence starting at
+/// <c>accepted</c>; consumers should reset on an <c>accepted</c> event.</description></item>
+/// <item><description><b><c>runs:results</c></b> (<see cref="Results"/>): one entry per finished run, fields
+/// <c>runId</c> and <c>result</c> (<see cref="RunResult"/> as JSON). MAXLEN ~ 100000. Handlers must be idempotent:
+/// a run can finish twice if a runner died after publishing but before acknowledging.</description></item>
+/// </list>
+/// </summary>
+public static class RunStreams
+{
+    /// <summary>Stream of <see cref="RunRequest"/> entries (field <c>request</c>).</summary>
+    public const string Requests = "runs:requests";
+
+    /// <summary>Consumer group of the runners on <see cref="Requests"/>.</summary>
+    public const string ConsumerGroup = "runners";
+
+    /// <summary>Stream of final results (fields <c>runId</c>, <c>result</c>).</summary>
+    public const string Results = "runs:results";
+
+    /// <summary>Field names used in the entries.</summary>
+    public const string RequestField = "request", EventTypeField = "type", EventField = "event", RunIdField = "runId", ResultField = "result";
+
+    /// <summary>The per-run event stream key: <c>runs:{runId}:events</c>.</summary>
+    public static string EventsKey(string runId) => $"runs:{runId}:events";
+}
+
+/// <summary>JSON settings for everything on these streams: camelCase properties, enums as their wire strings.</summary>
+public static class RunJson
+{
+    /// <summary>Shared, immutable serializer options.</summary>
+    public static readonly JsonSerializerOptions Options = Create();
+
+    private static JsonSerializerOptions Create()
+    {
+        var o = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        };
+        o.MakeReadOnly(populateMissingResolver: true);
+        return o;
+    }
+}

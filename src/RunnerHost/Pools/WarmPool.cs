@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
+using System.Threading.Channels;
+using LearningPlatform.Contracts.Runs;
+using LearningPlatform.RunnerHost.Sandbox;
+using Microsoft.Extensions.Options;
+
+namespace LearningPlatform.RunnerHost.Pools;
+
+public sealed class PoolOptions
+{
+    public const string SectionName = "Runner:Pools";
+
+    /// Warm containers kept per language; 0 turns pooling off (every run starts cold).
+    [Range(0, 64)] public int Size { get; set; } = 2;
+
+    /// How long a new container may take to load its test framework before it is discarded.
+    [Range(1, 300)] public int ReadyTimeoutSeconds { get; set; } = 60;
+
+    /// Pooled containers older than this are replaced (the reaper treats far older ones as strays).
+    [Range(10, 3600)] public int MaxIdleSeconds { get; set; } = 600;
+
+    /// Languages to pool; empty = all.
+    public List<RunLanguage> Languages { get; set; } = [];
+}
+
+/// Per language, N containers created, started and ready (the worker has imported its test framework and blocks
+/// on stdin). Each is taken by exactly one run; the pool refills in the background. Empty pool: the caller starts
+/// a cold container.
+internal sealed class WarmPool(SandboxFactory factory, IOptions<PoolOptions> options, ILogger<WarmPool> logger) : BackgroundService
+{
+    private readonly PoolOptions _o = options.Value;
+    private readonly ConcurrentDictionary<RunLanguage, ConcurrentQueue<SandboxContainer>> _ready = new();
+    private readonly ConcurrentDictionary<RunLanguage, int> _creating = new();
+    private readonly Channel<RunLanguage> _refill = Channel.CreateUnbounded<RunLanguage>();
+    private readonly TaskCompletionSource _filled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public bool Enabled => _o.Size > 0;
+
+    /// Completes once every pooled language has reached its size for the first time (or pooling is off).
+    public Task Filled => _filled.Task;
+
+    private IEnumerable<RunLanguage> PooledLanguages => _o.Languages.Count > 0 ? _o.Languages : Enum.GetValues<RunLanguage>();
+
+    public int Count(RunLanguage language) => _ready.TryGetValue(language, out var q) ? q.Count : 0;
+
+    public SandboxContainer? TryTake(RunLanguage language)
+    {
+        if (!Enabled || !_ready.TryGetValue(language, out var q))
+        {
+            return null;
+        }
+        SandboxContainer? taken = null;
+        while (q.TryDequeue(out var c))
+        {
+            if (DateTimeOffset.UtcNow - c.CreatedAt < TimeSpan.FromSeconds(_o.MaxIdleSeconds))
+            {
+                taken = c;
+                break;
+            }
+            _ = c.DisposeAsync().AsTask();
+        }
+        _refill.Writer.TryWrite(language);
+        return taken;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!Enabled)
+        {
+            _filled.TrySetResult();
+            return;
+        }
+        foreach (var language in PooledLanguages)
+        {
+            _ready.TryAdd(language, new ConcurrentQueue<SandboxContainer>());
+            _refill.Writer.TryWrite(language);
+        }
+        using var recycle = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(5, _o.MaxIdleSeconds / 4)));
+        _ = RecycleLoopAsync(recycle, stoppingToken);
+        try
+        {
+            await foreach (var language in _refill.Reader.ReadAllAsync(stoppingToken))
+            {
+                await FillAsync(language, stoppingToken);
+                if (!_filled.Task.IsCompleted && PooledLanguages.All(l => Count(l) >= _o.Size))
+                {
+                    _filled.TrySetResult();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            _filled.TrySetResult();
+            await DrainAsync();
+        }
+    }
+
+    private async Task RecycleLoopAsync(PeriodicTimer timer, CancellationToken ct)
+    {
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                foreach (var language in PooledLanguages)
+                {
+                    _refill.Writer.TryWrite(language);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task FillAsync(RunLanguage language, CancellationToken ct)
+    {
+        var q = _ready[language];
+        while (!ct.IsCancellationRequested && q.Count + _creating.GetValueOrDefault(language) < _o.Size)
+        {
+            _creating.AddOrUpdate(language, 1, (_, n) => n + 1);
+            try
+            {
+                var c = await factory.CreateStartedAsync(language, pooled: true, ct);
+                if (await c.WaitReadyAsync(TimeSpan.FromSeconds(_o.ReadyTimeoutSeconds), ct))
+                {
+                    q.Enqueue(c);
+                }
+                else
+                {
+                    await c.DisposeAsync();
+                    PoolLog.NotReady(logger, c.Id);
+                    return; // try again on the next signal rather than spinning on a broken image
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                PoolLog.CreateFailed(logger, language.ToString(), e);
+                return;
+            }
+            finally
+            {
+                _creating.AddOrUpdate(language, 0, (_, n) => n - 1);
+            }
+        }
+    }
+
+    private async Task DrainAsync()
+    {
+        foreach (var q in _ready.Values)
+        {
+            while (q.TryDequeue(out var c))
+            {
+                await c.DisposeAsync();
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await DrainAsync();
+    }
+}
+
+internal static partial class PoolLog
+{
+    [LoggerMessage(2000, LogLevel.Warning, "Creating a warm {Language} sandbox failed")]
+    public static partial void CreateFailed(ILogger logger, string language, Exception exception);
+
+    [LoggerMessage(2001, LogLevel.Warning, "Warm sandbox {ContainerId} did not become ready; discarded")]
+    public static partial void NotReady(ILogger logger, string containerId);
+}
