@@ -112,6 +112,7 @@ def main():
     timeout = run.get("timeoutMs", 10000) / 1000.0
     out_cap = int(run.get("outputLimitBytes", 65536))
     res_cap = int(run.get("resultLimitBytes", 4 << 20))
+    os.set_blocking(out_r, False)
     sel = selectors.DefaultSelector()
     pidfd = os.pidfd_open(pid)
     sel.register(out_r, selectors.EVENT_READ, "out")
@@ -174,7 +175,10 @@ def main():
                 status = st
                 sel.unregister(pidfd)
             elif k.data == "out":
-                chunk = os.read(out_r, 65536)
+                try:
+                    chunk = os.read(out_r, 65536)
+                except BlockingIOError:
+                    continue
                 if not chunk:
                     sel.unregister(out_r)
                     continue
@@ -184,6 +188,15 @@ def main():
                 if not chunk:
                     sel.unregister(res_r)
                     continue
+                # What the worker printed before this report is already in its pipe: keep the order.
+                try:
+                    while not output_limited:
+                        more = os.read(out_r, 65536)
+                        if not more:
+                            break
+                        take_out(more)
+                except BlockingIOError:
+                    pass
                 flush_out()
                 if not handle_res(chunk):
                     break
@@ -243,6 +256,17 @@ def main():
             msg["memoryFailCount"] = int(fh.read().strip())
     except (OSError, ValueError):
         pass
+    # OOM kills in this container's cgroup (v1: memory.oom_control, v2: memory.events).
+    for path in ("/sys/fs/cgroup/memory/memory.oom_control", "/sys/fs/cgroup/memory.events"):
+        try:
+            with open(path) as fh:
+                for line in fh:
+                    parts = line.split()
+                    if len(parts) == 2 and parts[0] == "oom_kill":
+                        msg["oomKills"] = int(parts[1])
+            break
+        except (OSError, ValueError):
+            pass
     emit(msg)
 
 

@@ -3,11 +3,22 @@
 Results go to fd 3 as JSON lines, one per event, as each test finishes. Anything the tests print is captured by
 pytest per test; stray output goes to stdout, which the supervisor caps.
 """
-import inspect, json, os, sys, types
+import inspect, io, json, os, sys, types
 
 import pytest
 import _pytest.runner, _pytest.reports, _pytest.python, _pytest.main, _pytest.unittest  # noqa: F401
 import unittest, pluggy  # noqa: F401
+
+import _pytest.capture
+
+
+def _getvalue_lenient(self):
+    # Code may write invalid UTF-8 to sys.stdout.buffer; pytest's capture would crash decoding it strictly.
+    assert isinstance(self.buffer, io.BytesIO)
+    return self.buffer.getvalue().decode("UTF-8", "replace")
+
+
+_pytest.capture.CaptureIO.getvalue = _getvalue_lenient
 
 _out = os.fdopen(3, "w", encoding="utf-8", errors="replace", buffering=1)
 _dumps = json.dumps
@@ -52,6 +63,11 @@ class Plugin:
 
     def pytest_configure(self, config):
         config.addinivalue_line("markers", "task(taskno): Exercism task number")
+        # Options the (disabled) terminal plugin would have registered, read by assertion rewriting and reports.
+        for name, value in (("tbstyle", "short"), ("verbose", 0), ("showlocals", False), ("fulltrace", False),
+                            ("reportchars", ""), ("color", "no"), ("code_highlight", "no")):
+            if not hasattr(config.option, name):
+                setattr(config.option, name, value)
 
     def pytest_collectreport(self, report):
         if report.failed:
@@ -126,14 +142,13 @@ def main():
     plugin = Plugin(int(run.get("testOutputChars", 500)))
     before = snapshot()
     sys.path.insert(0, "/work")
-    # pytest's own progress report is noise here; what tests print is captured per test by pytest.
-    real_stdout, sys.stdout = sys.stdout, open(os.devnull, "w")
     code = pytest.main(
-        ["-qq", "-p", "no:cacheprovider", "-p", "no:pastebin", "-p", "no:nose", "--noconftest",
+        # No terminal report (results go to fd 3). Output is captured per test at the sys level and also passed
+        # through, so a flood reaches the supervisor's cap instead of filling a capture file in /tmp.
+        ["-p", "no:terminal", "--capture=tee-sys", "-p", "no:cacheprovider", "-p", "no:pastebin", "-p", "no:nose", "--noconftest",
          "-c", "/opt/sandbox/pytest.ini", "--rootdir=/work", "-o", "python_files=*.py",
-         "-W", "ignore::DeprecationWarning", "--tb=short", *tests],
+         "-W", "ignore::DeprecationWarning", *tests],
         plugins=[plugin])
-    sys.stdout = real_stdout
     after = snapshot()
     changed = sorted("%s:%s" % k for k in before if after.get(k) != before[k])
     send({"type": "integrity", "ok": not changed, "changed": changed[:20]})

@@ -18,6 +18,8 @@ internal sealed class RunObservation
     public int Signal { get; set; }
     public int? ExitCode { get; set; }
     public long MemoryFailCount { get; set; }
+    public long OomKills { get; set; }
+    public string OutputText { get; set; } = "";
     public string? SupervisorError { get; set; }
     public long? CpuMs { get; set; }
     public long? PeakMemoryBytes { get; set; }
@@ -47,7 +49,10 @@ internal static partial class Grader
         {
             return (RunVerdict.OutputLimit, "the code printed more output than allowed and was stopped", tests, diagnostics);
         }
-        if (o.Signal == 9 && o.MemoryFailCount > 0)
+        // The kernel's OOM killer (cgroup limit), V8's heap limit, or the .NET GC heap limit.
+        if ((o.Signal == 9 && (o.OomKills > 0 || o.MemoryFailCount > 0))
+            || o.OutputText.Contains("JavaScript heap out of memory", StringComparison.Ordinal)
+            || o.Finished.Any(t => t.Status != TestStatus.Pass && (t.Message?.StartsWith("System.OutOfMemoryException", StringComparison.Ordinal) ?? false)))
         {
             return (RunVerdict.MemoryLimit, "the code used more memory than allowed and was killed", tests, diagnostics);
         }

@@ -103,6 +103,7 @@ internal sealed partial class RunExecutor(
             observation.HostReadLimitExceeded = session.HostReadLimitExceeded;
             observation.ForgedFrames = session.ForgedFrames;
             observation.SupervisorStderr = session.Stderr;
+            observation.OutputText = outputText.ToString();
             var runMs = runClock.ElapsedMilliseconds;
 
             var (verdict, message, tests, syntax) = Grader.Grade(observation, prepared.ExpectedTests, prepared.KeyOf, _o.TimeoutMs);
@@ -198,6 +199,7 @@ internal sealed partial class RunExecutor(
                 o.Signal = (int)(Long(frame, "signal") ?? 0);
                 o.ExitCode = (int?)Long(frame, "code");
                 o.MemoryFailCount = Long(frame, "memoryFailCount") ?? 0;
+                o.OomKills = Long(frame, "oomKills") ?? 0;
                 o.CpuMs = Long(frame, "cpuMs");
                 o.PeakMemoryBytes = Long(frame, "peakMemoryBytes");
                 o.OutputBytes = Long(frame, "outputBytes");
