@@ -98,7 +98,7 @@ internal sealed class CSharpCompiler
             }
         }
         var trees = files.Select(f => CSharpSyntaxTree.ParseText(f.Content, ParseOptions, path: f.Name, encoding: System.Text.Encoding.UTF8, cancellationToken: ct))
-            .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, ParseOptions, path: "GlobalUsings.g.cs", cancellationToken: ct))
+            .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, ParseOptions, path: "GlobalUsings.g.cs", encoding: System.Text.Encoding.UTF8, cancellationToken: ct))
             .ToList();
         var compilation = CSharpCompilation.Create(
             "Submission_" + Guid.NewGuid().ToString("N"),
