@@ -44,6 +44,12 @@ internal sealed class WarmPool(SandboxFactory factory, IOptions<PoolOptions> opt
 
     public int Count(RunLanguage language) => _ready.TryGetValue(language, out var q) ? q.Count : 0;
 
+    /// Ids of the containers idle in the pool right now.
+    public IReadOnlyCollection<string> IdleIds => _ready.Values.SelectMany(q => q.Select(c => c.Id)).ToList();
+
+    /// True when every pooled language is at its size and nothing is being created.
+    public bool IsFull => !Enabled || PooledLanguages.All(l => Count(l) >= _o.Size && _creating.GetValueOrDefault(l) == 0);
+
     public SandboxContainer? TryTake(RunLanguage language)
     {
         if (!Enabled || !_ready.TryGetValue(language, out var q))
