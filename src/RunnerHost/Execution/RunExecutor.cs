@@ -127,6 +127,10 @@ internal sealed partial class RunExecutor(
             if (container is not null)
             {
                 await container.DisposeAsync();
+                if (container.Pooled)
+                {
+                    pool.Replenish(request.Language);
+                }
             }
         }
     }

@@ -20,6 +20,9 @@ public sealed class PoolOptions
     /// Pooled containers older than this are replaced (the reaper treats far older ones as strays).
     [Range(10, 3600)] public int MaxIdleSeconds { get; set; } = 600;
 
+    /// Containers being created at once (all languages); more fills faster, at the cost of CPU for running runs.
+    [Range(1, 32)] public int FillConcurrency { get; set; } = 2;
+
     /// Languages to pool; empty = all.
     public List<RunLanguage> Languages { get; set; } = [];
 }
@@ -66,8 +69,21 @@ internal sealed class WarmPool(SandboxFactory factory, IOptions<PoolOptions> opt
             }
             _ = c.DisposeAsync().AsTask();
         }
-        _refill.Writer.TryWrite(language);
+        if (taken is null)
+        {
+            _refill.Writer.TryWrite(language);
+        }
         return taken;
+    }
+
+    /// Called when a run that took a warm container is over: refilling then rather than at take time keeps the
+    /// new container's start (CPU-heavy: runtime start, framework import) from competing with the run itself.
+    public void Replenish(RunLanguage language)
+    {
+        if (Enabled)
+        {
+            _refill.Writer.TryWrite(language);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -122,44 +138,71 @@ internal sealed class WarmPool(SandboxFactory factory, IOptions<PoolOptions> opt
         }
     }
 
-    private async Task FillAsync(RunLanguage language, CancellationToken ct)
+    private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
+    private int _creatingTotal;
+
+    /// Starts as many creations as the language lacks, within FillConcurrency; each one re-signals when done.
+    private Task FillAsync(RunLanguage language, CancellationToken ct)
     {
         var q = _ready[language];
-        while (!ct.IsCancellationRequested && q.Count + _creating.GetValueOrDefault(language) < _o.Size)
+        while (!ct.IsCancellationRequested
+            && q.Count + _creating.GetValueOrDefault(language) < _o.Size
+            && Volatile.Read(ref _creatingTotal) < _o.FillConcurrency)
         {
             _creating.AddOrUpdate(language, 1, (_, n) => n + 1);
-            try
+            Interlocked.Increment(ref _creatingTotal);
+            var task = CreateOneAsync(language, q, ct);
+            _inFlight.TryAdd(task, 0);
+            _ = task.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
+        }
+        return Task.CompletedTask;
+    }
+
+    private async Task CreateOneAsync(RunLanguage language, ConcurrentQueue<SandboxContainer> q, CancellationToken ct)
+    {
+        var ok = false;
+        try
+        {
+            // Not cancelled half-way: a create cancelled mid-request could leave a container we never learn of.
+            var c = await factory.CreateStartedAsync(language, pooled: true, CancellationToken.None);
+            if (await c.WaitReadyAsync(TimeSpan.FromSeconds(_o.ReadyTimeoutSeconds), ct) && !ct.IsCancellationRequested)
             {
-                var c = await factory.CreateStartedAsync(language, pooled: true, ct);
-                if (await c.WaitReadyAsync(TimeSpan.FromSeconds(_o.ReadyTimeoutSeconds), ct))
+                q.Enqueue(c);
+                ok = true;
+            }
+            else
+            {
+                await c.DisposeAsync();
+                PoolLog.NotReady(logger, c.Id);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            PoolLog.CreateFailed(logger, language.ToString(), e);
+        }
+        finally
+        {
+            _creating.AddOrUpdate(language, 0, (_, n) => n - 1);
+            Interlocked.Decrement(ref _creatingTotal);
+            // Keep filling after a success; after a failure wait for the next take or recycle tick (no hot loop
+            // on a broken image), but let other languages use the freed creation slot.
+            foreach (var l in PooledLanguages)
+            {
+                if (ok || l != language)
                 {
-                    q.Enqueue(c);
+                    _refill.Writer.TryWrite(l);
                 }
-                else
-                {
-                    await c.DisposeAsync();
-                    PoolLog.NotReady(logger, c.Id);
-                    return; // try again on the next signal rather than spinning on a broken image
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                PoolLog.CreateFailed(logger, language.ToString(), e);
-                return;
-            }
-            finally
-            {
-                _creating.AddOrUpdate(language, 0, (_, n) => n - 1);
             }
         }
     }
 
     private async Task DrainAsync()
     {
+        // Creations still in flight finish first (they see the stop and remove their container, or enqueue it).
+        await Task.WhenAll(_inFlight.Keys).ContinueWith(_ => { }, TaskScheduler.Default);
         foreach (var q in _ready.Values)
         {
             while (q.TryDequeue(out var c))
