@@ -137,13 +137,16 @@ matchers.toBeCalledTimes = matchers.toHaveBeenCalledTimes;
 
 const state = { assertions: 0 };
 
+const custom = {};
+
 function makeExpect(received, flags) {
   const api = {};
-  for (const name of Object.keys(matchers)) {
+  const all = { ...custom, ...matchers };
+  for (const name of Object.keys(all)) {
     api[name] = (...args) => {
       state.assertions++;
       const check = (value) => {
-        const res = matchers[name](value, ...args);
+        const res = all[name](value, ...args);
         if (res.pass === !!flags.not) {
           const head = `expect(received).${flags.not ? 'not.' : ''}${name}(${name.startsWith('toBe') && args.length === 0 ? '' : 'expected'})${res.hint || ''}`;
           const err = new AssertionError(`${head}\n\n${flags.not ? 'Expected: not as below\n' : ''}${res.msg()}`);
@@ -187,7 +190,8 @@ expect.assertions = (n) => { state.expected = n; };
 expect.hasAssertions = () => { state.expected = -1; };
 expect.extend = (more) => {
   for (const [name, fn] of Object.entries(more)) {
-    matchers[name] = (r, ...a) => { const res = fn.call({ equals: (x, y) => equals(x, y, false), isNot: false }, r, ...a); return { pass: res.pass, msg: () => (typeof res.message === 'function' ? res.message() : String(res.message || '')) }; };
+    if (name in matchers) continue; // built-in matchers cannot be replaced
+    custom[name] = (r, ...a) => { const res = fn.call({ equals: (x, y) => equals(x, y, false), isNot: false }, r, ...a); return { pass: res.pass, msg: () => (typeof res.message === 'function' ? res.message() : String(res.message || '')) }; };
   }
 };
 
@@ -231,4 +235,6 @@ const jest = {
   setTimeout() { return jest; },
 };
 
-module.exports = { expect, jest, state, AssertionError, fmt };
+Object.freeze(matchers);
+Object.freeze(jest);
+module.exports = Object.freeze({ expect, jest, state, AssertionError, fmt });

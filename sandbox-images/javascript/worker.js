@@ -67,11 +67,28 @@ describe.skip = (name, fn) => addDescribe(name, fn, 'skip');
 describe.each = withEach(addDescribe, 'normal');
 const hook = (kind) => (fn) => current.hooks[kind].push(fn);
 
-Object.assign(globalThis, {
+const testGlobals = {
   describe, test, it: test, xit: test.skip, xtest: test.skip, fit: test.only, xdescribe: describe.skip, fdescribe: describe.only,
   expect, jest,
   beforeAll: hook('beforeAll'), afterAll: hook('afterAll'), beforeEach: hook('beforeEach'), afterEach: hook('afterEach'),
-});
+};
+// The test API cannot be replaced by the code under test: read-only globals, frozen functions and matchers.
+for (const [name, value] of Object.entries(testGlobals)) {
+  Object.defineProperty(globalThis, name, { value, writable: false, configurable: false, enumerable: false });
+}
+for (const f of [expect, test, describe, jest]) Object.freeze(f);
+
+// Built-ins the harness and matchers rely on; checked after the run (a submission could patch them to make
+// failing assertions pass).
+const watched = () => [
+  Object.is, Object.keys, Object.getPrototypeOf, Object.prototype.hasOwnProperty, Object.prototype.toString, Object.entries,
+  Array.isArray, Array.from, Array.prototype.some, Array.prototype.every, Array.prototype.includes, Array.prototype.forEach,
+  Array.prototype.map, Array.prototype.filter, Array.prototype.join, String.prototype.includes, RegExp.prototype.test,
+  Function.prototype.call, Function.prototype.apply, Function.prototype.toString, Promise.prototype.then, Promise.resolve,
+  JSON.stringify, JSON.parse, Error.captureStackTrace, Number.isNaN, Math.abs, Math.pow, fs.writeSync, process.hrtime.bigint,
+  setTimeout, clearTimeout, setImmediate, globalThis.expect, globalThis.test, globalThis.describe, require('./expect.js').expect,
+];
+const before = watched();
 
 // ---- running ----
 const TEST_TIMEOUT_MS = 5000;
@@ -206,7 +223,9 @@ async function main() {
   send({ type: 'collected', tests: allTests(root).map(fullName) });
   const codeOf = (fn) => { const s = Function.prototype.toString.call(fn.source || fn); const m = s.match(/^(?:async\s*)?(?:function\s*\w*)?\s*\([^)]*\)\s*(?:=>)?\s*\{([\s\S]*)\}\s*$/); return (m ? m[1] : s).replace(/^\n+|\s+$/g, ''); };
   await runBlock(root, outputChars, codeOf);
-  send({ type: 'integrity', ok: true, changed: [] });
+  const after = watched();
+  const changed = before.map((f, i) => (after[i] === f ? null : String(i))).filter((x) => x !== null);
+  send({ type: 'integrity', ok: changed.length === 0, changed });
   send({ type: 'done', exitCode: 0 });
   process.exit(0);
 }

@@ -88,7 +88,6 @@ internal sealed class SandboxFactory(IDockerClient docker, IOptions<SandboxOptio
                 PidsLimit = _o.PidsLimit,
                 Memory = _o.MemoryBytes,
                 MemorySwap = _o.MemoryBytes,
-                MemorySwappiness = 0,
                 NanoCPUs = _o.NanoCpus,
                 Ulimits = new List<Ulimit>
                 {
