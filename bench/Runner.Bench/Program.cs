@@ -9,6 +9,7 @@ using LearningPlatform.RunnerHost.Pools;
 using LearningPlatform.RunnerHost.Sandbox;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using LearningPlatform.ServiceDefaults;
 using Microsoft.Extensions.Hosting;
 
 // Runner figures: submit -> verdict latency (Python and C#, 10 tests each, warm pools vs. pools off) and sustained
@@ -109,6 +110,7 @@ internal sealed class Runner : IAsyncDisposable
             ["Runner:Admission:MaxRunsPerUser"] = "1000",
             ["Logging:LogLevel:Default"] = "Warning",
         });
+        builder.AddServiceDefaults("runner");
         builder.Services.AddRunner();
         var host = builder.Build();
         await host.StartAsync();

@@ -1,12 +1,13 @@
 using LearningPlatform.RunnerHost;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using LearningPlatform.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("runner");
 builder.Services.AddRunner();
 
 var app = builder.Build();
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+app.UseServiceDefaults();
+app.MapDefaultEndpoints();
 app.Run();
 
 /// Entry point, visible to WebApplicationFactory in tests.

@@ -9,13 +9,12 @@ using LearningPlatform.RunnerHost.Pools;
 using LearningPlatform.RunnerHost.Queue;
 using LearningPlatform.RunnerHost.Sandbox;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace LearningPlatform.RunnerHost;
 
 internal static class RunnerServices
 {
-    /// Everything the runner needs, each limit an option validated at start.
+    /// Everything the runner needs, each limit an option validated at start. Call after AddServiceDefaults.
     public static IServiceCollection AddRunner(this IServiceCollection services)
     {
         services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -27,12 +26,6 @@ internal static class RunnerServices
         services.AddSingleton<RunnerIdentity>();
         services.AddSingleton<IDockerClient>(sp =>
             new DockerClientConfiguration(new Uri(sp.GetRequiredService<IOptions<SandboxOptions>>().Value.DockerEndpoint)).CreateClient());
-        services.AddSingleton<IConnectionMultiplexer>(sp =>
-        {
-            var config = ConfigurationOptions.Parse(sp.GetRequiredService<IOptions<RunQueueOptions>>().Value.Redis);
-            config.AbortOnConnectFail = false;
-            return ConnectionMultiplexer.Connect(config);
-        });
         services.AddSingleton<SandboxFactory>();
         services.AddSingleton<CSharpCompiler>();
         services.AddSingleton<ILanguageRuntime, PythonRuntime>();
@@ -49,9 +42,8 @@ internal static class RunnerServices
         services.AddHostedService(sp => sp.GetRequiredService<WarmPool>());
         services.AddHostedService<RedisRunQueue>();
 
-        services.AddHealthChecks()
-            .AddCheck<DockerHealthCheck>("docker", tags: ["ready"])
-            .AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+        // Redis (connection, key prefix, "redis" readiness) and the event bus come from AddServiceDefaults.
+        services.AddHealthChecks().AddCheck<DockerHealthCheck>("docker", tags: ["ready"]);
         return services;
     }
 }

@@ -10,7 +10,7 @@ public sealed class HealthTests
     private static WebApplicationFactory<Program> Factory(string redis) => new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
         .UseSetting("Runner:Pools:Size", "0")
         .UseSetting("Runner:Queue:Enabled", "false")
-        .UseSetting("Runner:Queue:Redis", redis + ",connectTimeout=500,syncTimeout=500,asyncTimeout=500"));
+        .UseSetting("Redis:Configuration", redis + ",connectTimeout=500,syncTimeout=500,asyncTimeout=500"));
 
     [Fact]
     public async Task Live_and_ready_when_docker_and_redis_answer()

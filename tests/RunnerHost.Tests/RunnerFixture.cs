@@ -6,6 +6,7 @@ using LearningPlatform.RunnerHost.Pools;
 using LearningPlatform.RunnerHost.Sandbox;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using LearningPlatform.ServiceDefaults;
 using Microsoft.Extensions.Hosting;
 
 namespace LearningPlatform.RunnerHost.Tests;
@@ -40,6 +41,7 @@ public sealed class RunnerFixture : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
         });
         builder.Configuration.AddInMemoryCollection(overrides);
+        builder.AddServiceDefaults("runner");
         builder.Services.AddRunner();
         return builder.Build();
     }

@@ -1,6 +1,5 @@
 using Docker.DotNet;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using StackExchange.Redis;
 
 namespace LearningPlatform.RunnerHost.Health;
 
@@ -16,22 +15,6 @@ internal sealed class DockerHealthCheck(IDockerClient docker) : IHealthCheck
         catch (Exception e) when (e is not OperationCanceledException)
         {
             return HealthCheckResult.Unhealthy("docker is not reachable", e);
-        }
-    }
-}
-
-internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await redis.GetDatabase().PingAsync();
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception e) when (e is RedisException or TimeoutException)
-        {
-            return HealthCheckResult.Unhealthy("redis is not reachable", e);
         }
     }
 }

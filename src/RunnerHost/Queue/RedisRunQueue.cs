@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using LearningPlatform.Contracts.Events;
 using LearningPlatform.Contracts.Runs;
 using LearningPlatform.RunnerHost.Execution;
 using LearningPlatform.RunnerHost.Sandbox;
+using LearningPlatform.ServiceDefaults.Events;
+using LearningPlatform.ServiceDefaults.Redis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -14,6 +17,8 @@ namespace LearningPlatform.RunnerHost.Queue;
 /// run is taken over.
 internal sealed class RedisRunQueue(
     IConnectionMultiplexer redis,
+    RedisKeys keys,
+    IEventPublisher events,
     RunExecutor executor,
     AdmissionControl admission,
     RunnerIdentity identity,
@@ -24,6 +29,7 @@ internal sealed class RedisRunQueue(
     private readonly ConcurrentDictionary<string, Task> _inFlight = new();
 
     private string Consumer => _o.ConsumerName ?? identity.Id;
+    private RedisKey Requests => keys.Key(RunStreams.Requests);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -48,7 +54,7 @@ internal sealed class RedisRunQueue(
                 if (room && DateTime.UtcNow - lastReclaim > TimeSpan.FromMilliseconds(_o.ReclaimIntervalMs))
                 {
                     lastReclaim = DateTime.UtcNow;
-                    var claimed = await db.StreamAutoClaimAsync(RunStreams.Requests, RunStreams.ConsumerGroup, Consumer, _o.ReclaimIdleMs, "0-0", _o.ReadBatch);
+                    var claimed = await db.StreamAutoClaimAsync(Requests, RunStreams.ConsumerGroup, Consumer, _o.ReclaimIdleMs, "0-0", _o.ReadBatch);
                     foreach (var entry in claimed.ClaimedEntries)
                     {
                         QueueLog.Reclaimed(logger, entry.Id.ToString());
@@ -56,7 +62,7 @@ internal sealed class RedisRunQueue(
                     }
                 }
                 var entries = room
-                    ? await db.StreamReadGroupAsync(RunStreams.Requests, RunStreams.ConsumerGroup, Consumer, ">", _o.ReadBatch)
+                    ? await db.StreamReadGroupAsync(Requests, RunStreams.ConsumerGroup, Consumer, ">", _o.ReadBatch)
                     : [];
                 foreach (var entry in entries)
                 {
@@ -89,7 +95,7 @@ internal sealed class RedisRunQueue(
     {
         try
         {
-            await db.StreamCreateConsumerGroupAsync(RunStreams.Requests, RunStreams.ConsumerGroup, "0-0", createStream: true);
+            await db.StreamCreateConsumerGroupAsync(Requests, RunStreams.ConsumerGroup, "0-0", createStream: true);
         }
         catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
         {
@@ -102,7 +108,7 @@ internal sealed class RedisRunQueue(
         if (ids.Length > 0)
         {
             // XCLAIM to ourselves resets the entries' idle time: other runners' XAUTOCLAIM leaves them alone.
-            await db.StreamClaimIdsOnlyAsync(RunStreams.Requests, RunStreams.ConsumerGroup, Consumer, 0, ids);
+            await db.StreamClaimIdsOnlyAsync(Requests, RunStreams.ConsumerGroup, Consumer, 0, ids);
         }
     }
 
@@ -133,12 +139,12 @@ internal sealed class RedisRunQueue(
         if (request is null || error is not null)
         {
             QueueLog.Poison(logger, entry.Id.ToString(), error ?? "empty");
-            await db.StreamAcknowledgeAsync(RunStreams.Requests, RunStreams.ConsumerGroup, entry.Id);
+            await db.StreamAcknowledgeAsync(Requests, RunStreams.ConsumerGroup, entry.Id);
             return;
         }
         try
         {
-            var eventsKey = RunStreams.EventsKey(request.RunId);
+            var eventsKey = keys.Key(RunStreams.EventsKey(request.RunId));
             var ttl = TimeSpan.FromSeconds(_o.EventsTtlSeconds);
             var deliveries = await DeliveryCountAsync(db, entry.Id);
             RunResult result;
@@ -153,10 +159,13 @@ internal sealed class RedisRunQueue(
             {
                 result = await executor.ExecuteAsync(request, e => new ValueTask(PublishEventAsync(db, eventsKey, ttl, e)), ct);
             }
-            await db.StreamAddAsync(RunStreams.Results,
+            // Both the documented results stream and the platform's integration event (event id = run id, so a run
+            // finished twice after a reclaim is recognised as the same fact).
+            await events.PublishAsync(new RunCompleted(result), eventId: request.RunId, ct);
+            await db.StreamAddAsync(keys.Key(RunStreams.Results),
                 [new NameValueEntry(RunStreams.RunIdField, request.RunId), new NameValueEntry(RunStreams.ResultField, JsonSerializer.Serialize(result, RunJson.Options))],
                 maxLength: _o.ResultsMaxLength, useApproximateMaxLength: true);
-            await db.StreamAcknowledgeAsync(RunStreams.Requests, RunStreams.ConsumerGroup, entry.Id);
+            await db.StreamAcknowledgeAsync(Requests, RunStreams.ConsumerGroup, entry.Id);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -170,11 +179,11 @@ internal sealed class RedisRunQueue(
 
     private async Task<long> DeliveryCountAsync(IDatabase db, RedisValue id)
     {
-        var pending = await db.StreamPendingMessagesAsync(RunStreams.Requests, RunStreams.ConsumerGroup, 1, RedisValue.Null, id, id);
+        var pending = await db.StreamPendingMessagesAsync(Requests, RunStreams.ConsumerGroup, 1, RedisValue.Null, id, id);
         return pending.Length > 0 ? pending[0].DeliveryCount : 1;
     }
 
-    private async Task PublishEventAsync(IDatabase db, string key, TimeSpan ttl, RunEvent e)
+    private async Task PublishEventAsync(IDatabase db, RedisKey key, TimeSpan ttl, RunEvent e)
     {
         var type = e switch
         {

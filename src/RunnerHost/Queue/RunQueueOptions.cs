@@ -6,10 +6,9 @@ public sealed class RunQueueOptions
 {
     public const string SectionName = "Runner:Queue";
 
-    /// Consume runs:requests. Off, the executor is still usable in process (tests, benchmark).
+    /// Consume runs:requests (Redis connection and key prefix: the "Redis" section of ServiceDefaults).
+    /// Off, the executor is still usable in process (tests, benchmark).
     public bool Enabled { get; set; } = true;
-
-    [Required] public string Redis { get; set; } = "localhost:6379";
 
     /// Consumer name in the group; default: this runner's identity.
     public string? ConsumerName { get; set; }

@@ -155,12 +155,11 @@ public sealed class JavaScriptRunTests(RunnerFixture fx)
     [InlineData("process.on('exit', () => { require('fs').writeSync(3, JSON.stringify({ type: 'done', exitCode: 0 }) + '\n'); }); setImmediate(() => process.exit(0));")]
     public async Task Patching_the_test_api_does_not_pass_a_wrong_solution(string patch)
     {
-        var (r, _) = await fx.RunAsync(RunLanguage.JavaScript, new RunFile("add.js", patch + "
-module.exports = { add: (a, b) => a * b };
-"),
+        var (r, _) = await fx.RunAsync(RunLanguage.JavaScript, new RunFile("add.js", patch + "\nmodule.exports = { add: (a, b) => a * b };\n"),
             new RunFile("add.test.js", CommonJsTests, true));
         Assert.NotEqual(RunVerdict.Passed, r.Verdict);
-        Assert.Contains(r.Tests, t => t.Status != TestStatus.Pass);
+        // Either the patch had no effect (a test fails) or it was caught (the framework was modified / tests unrun).
+        Assert.True(r.Tests.Any(t => t.Status != TestStatus.Pass) || r.Verdict == RunVerdict.RuntimeError, r.Message);
     }
 
     [Fact]

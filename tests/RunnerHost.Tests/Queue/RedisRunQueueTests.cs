@@ -16,12 +16,26 @@ public sealed class RedisRunQueueTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _redis = await ConnectionMultiplexer.ConnectAsync(RedisUrl);
 
-    public async Task DisposeAsync() => await _redis.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        var server = _redis.GetServer(_redis.GetEndPoints()[0]);
+        await foreach (var key in server.KeysAsync(pattern: _prefix + "*"))
+        {
+            await Db.KeyDeleteAsync(key);
+        }
+        await _redis.DisposeAsync();
+    }
 
-    private static IHost QueueHost() => RunnerFixture.BuildHost(new Dictionary<string, string?>
+    // Each test class instance has its own key prefix: no other consumer or leftover entry is involved.
+    private readonly string _prefix = "rt" + Guid.NewGuid().ToString("N")[..8] + ":";
+
+    private RedisKey Key(string name) => _prefix + name;
+
+    private IHost QueueHost() => RunnerFixture.BuildHost(new Dictionary<string, string?>
     {
         ["Runner:Queue:Enabled"] = "true",
-        ["Runner:Queue:Redis"] = RedisUrl,
+        ["Redis:Configuration"] = RedisUrl,
+        ["Redis:KeyPrefix"] = _prefix,
         ["Runner:Queue:ReclaimIdleMs"] = "1500",
         ["Runner:Queue:ReclaimIntervalMs"] = "200",
         ["Runner:Pools:Size"] = "0",
@@ -31,14 +45,14 @@ public sealed class RedisRunQueueTests : IAsyncLifetime
         [new RunFile("add.py", PythonRunTests.Solution), new RunFile("test_add.py", PythonRunTests.Tests, true)], DateTimeOffset.UtcNow, "ex-1", "corr-1");
 
     private async Task<RedisValue> EnqueueAsync(RunRequest request) =>
-        await Db.StreamAddAsync(RunStreams.Requests, RunStreams.RequestField, JsonSerializer.Serialize(request, RunJson.Options));
+        await Db.StreamAddAsync(Key(RunStreams.Requests), RunStreams.RequestField, JsonSerializer.Serialize(request, RunJson.Options));
 
     private async Task<RunResult> WaitForResultAsync(string runId, TimeSpan timeout)
     {
         RunResult? found = null;
         await RunnerFixture.WaitUntilAsync(async () =>
         {
-            var entries = await Db.StreamRangeAsync(RunStreams.Results, "-", "+", count: 200, messageOrder: Order.Descending);
+            var entries = await Db.StreamRangeAsync(Key(RunStreams.Results), "-", "+", count: 200, messageOrder: Order.Descending);
             var json = entries.Where(e => e[RunStreams.RunIdField] == runId).Select(e => (string?)e[RunStreams.ResultField]).FirstOrDefault();
             if (json is null)
             {
@@ -64,17 +78,19 @@ public sealed class RedisRunQueueTests : IAsyncLifetime
 
             Verdicts.Expect(RunVerdict.Passed, result);
             Assert.Equal("ex-1", result.ExerciseId);
-            var events = await Db.StreamRangeAsync(RunStreams.EventsKey(request.RunId));
+            var events = await Db.StreamRangeAsync(Key(RunStreams.EventsKey(request.RunId)));
             var types = events.Select(e => (string)e[RunStreams.EventTypeField]!).ToList();
             Assert.Equal("accepted", types[0]);
             Assert.Equal("finished", types[^1]);
             Assert.Equal(6, types.Count(t => t == "test_finished"));
             var last = JsonSerializer.Deserialize<RunEvent>((string)events[^1][RunStreams.EventField]!, RunJson.Options);
             Assert.Equal(RunVerdict.Passed, Assert.IsType<RunFinished>(last).Result.Verdict);
-            Assert.True(await Db.KeyTimeToLiveAsync(RunStreams.EventsKey(request.RunId)) > TimeSpan.Zero);
+            var completed = await Db.StreamRangeAsync(Key("events:run-completed"));
+            Assert.Contains(completed, e => e["id"] == request.RunId && e["type"] == "run-completed");
+            Assert.True(await Db.KeyTimeToLiveAsync(Key(RunStreams.EventsKey(request.RunId))) > TimeSpan.Zero);
             await RunnerFixture.WaitUntilAsync(async () =>
             {
-                var pending = await Db.StreamPendingMessagesAsync(RunStreams.Requests, RunStreams.ConsumerGroup, 10, RedisValue.Null, entryId, entryId);
+                var pending = await Db.StreamPendingMessagesAsync(Key(RunStreams.Requests), RunStreams.ConsumerGroup, 10, RedisValue.Null, entryId, entryId);
                 return pending.Length == 0;
             }, TimeSpan.FromSeconds(10), "the entry is acknowledged");
         }
@@ -89,7 +105,7 @@ public sealed class RedisRunQueueTests : IAsyncLifetime
     {
         try
         {
-            await Db.StreamCreateConsumerGroupAsync(RunStreams.Requests, RunStreams.ConsumerGroup, "0-0", createStream: true);
+            await Db.StreamCreateConsumerGroupAsync(Key(RunStreams.Requests), RunStreams.ConsumerGroup, "0-0", createStream: true);
         }
         catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
         {
@@ -101,7 +117,7 @@ public sealed class RedisRunQueueTests : IAsyncLifetime
         RedisValue taken = RedisValue.Null;
         await RunnerFixture.WaitUntilAsync(async () =>
         {
-            var read = await Db.StreamReadGroupAsync(RunStreams.Requests, RunStreams.ConsumerGroup, dead, ">", 100);
+            var read = await Db.StreamReadGroupAsync(Key(RunStreams.Requests), RunStreams.ConsumerGroup, dead, ">", 100);
             if (read.Any(e => e.Id == entryId))
             {
                 taken = entryId;
@@ -119,7 +135,7 @@ public sealed class RedisRunQueueTests : IAsyncLifetime
         finally
         {
             await host.StopAsync();
-            await Db.ExecuteAsync("XGROUP", "DELCONSUMER", RunStreams.Requests, RunStreams.ConsumerGroup, dead);
+            await Db.ExecuteAsync("XGROUP", "DELCONSUMER", (string)Key(RunStreams.Requests)!, RunStreams.ConsumerGroup, dead);
         }
     }
 
@@ -130,7 +146,7 @@ public sealed class RedisRunQueueTests : IAsyncLifetime
         await host.StartAsync();
         try
         {
-            await Db.StreamAddAsync(RunStreams.Requests, RunStreams.RequestField, "{not json \xff");
+            await Db.StreamAddAsync(Key(RunStreams.Requests), RunStreams.RequestField, "{not json \xff");
             var request = Request();
             await EnqueueAsync(request);
             Verdicts.Expect(RunVerdict.Passed, await WaitForResultAsync(request.RunId, TimeSpan.FromMinutes(1)));

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Runs the whole platform on this machine: installs and starts what is missing (docker.io, dockerd, redis-server,
+# sandbox images), builds, starts Services, RunnerHost and Hub with embedded storage under ./data, waits until each
+# reports ready, prints the URLs and the development admin login. Ctrl-C stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+
+./scripts/prereqs.sh
+
+# Development secrets: generated once into an ignored folder, unless given in the environment.
+mkdir -p .dev data/logs
+if [ ! -f .dev/secrets.env ]; then
+  umask 077
+  {
+    echo "Jwt__SigningKey=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
+    echo "LP_ADMIN_EMAIL=admin@localhost.dev"
+    echo "LP_ADMIN_PASSWORD=Dev-$(head -c 12 /dev/urandom | base64 | tr -d '\n/+=')-1"
+  } > .dev/secrets.env
+fi
+set -a
+# shellcheck disable=SC1091
+. .dev/secrets.env
+set +a
+export Jwt__SigningKey LP_ADMIN_EMAIL LP_ADMIN_PASSWORD
+
+HUB_URL=${LP_HUB_URL:-http://localhost:8080}
+SERVICES_URL=${LP_SERVICES_URL:-http://127.0.0.1:8081}
+RUNNER_URL=${LP_RUNNER_URL:-http://127.0.0.1:8082}
+export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
+export Redis__Configuration=${Redis__Configuration:-localhost:6379}
+
+echo "[run] building (Release)"
+dotnet build LearningPlatform.sln -c Release -nologo -clp:ErrorsOnly -v:q
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo
+  echo "[run] stopping"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+start() { # name project url [extra env...]
+  local name=$1 project=$2 url=$3; shift 3
+  (cd "$root" && env "$@" Urls="$url" dotnet "src/$project/bin/Release/net10.0/LearningPlatform.$project.dll" \
+    >"data/logs/$name.log" 2>&1) &
+  pids+=($!)
+}
+
+start services Services "$SERVICES_URL" Storage__DataDirectory="$root/data/services"
+start runner RunnerHost "$RUNNER_URL"
+start hub Hub "$HUB_URL" Gateway__ServicesUrl="$SERVICES_URL"
+
+wait_ready() { # name url
+  for _ in $(seq 1 240); do
+    if curl -fsS "$2/health/ready" >/dev/null 2>&1; then echo "[run] $1 ready at $2"; return 0; fi
+    sleep 0.5
+  done
+  echo "[run] $1 did not become ready; last lines of data/logs/$1.log:" >&2
+  tail -n 20 "data/logs/$1.log" >&2
+  exit 1
+}
+wait_ready services "$SERVICES_URL"
+wait_ready runner "$RUNNER_URL"
+wait_ready hub "$HUB_URL"
+
+cat <<TXT
+
+  Learning Platform is up.
+    Public entry (API, hub):  $HUB_URL
+    OpenAPI document:         $HUB_URL/openapi/v1.json
+    Health / metrics:         $HUB_URL/health/ready   $HUB_URL/metrics
+    Development admin:        $LP_ADMIN_EMAIL / $LP_ADMIN_PASSWORD   (in .dev/secrets.env)
+    Logs:                     data/logs/
+
+  Press Ctrl-C to stop.
+TXT
+wait -n "${pids[@]}" || true
+echo "[run] a process exited; see data/logs/" >&2

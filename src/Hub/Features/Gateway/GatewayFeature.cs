@@ -1,0 +1,146 @@
+using System.Threading.RateLimiting;
+using LearningPlatform.ServiceDefaults;
+using LearningPlatform.ServiceDefaults.Auth;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
+
+namespace LearningPlatform.Hub.Features.Gateway;
+
+/// <summary>
+/// The only public entry: forwards <c>/api/**</c> and the OpenAPI document to Services with YARP, after checking the
+/// token, the rate limits and the body size here, so a bad request never costs an internal hop.
+/// </summary>
+public static class GatewayFeature
+{
+    public const string AuthRateLimit = "auth";
+    public const string ApiRateLimit = "api";
+    private const string ServicesCluster = "services";
+
+    public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddValidatedOptions<GatewayOptions>(GatewayOptions.SectionName);
+        var options = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
+
+        services.AddReverseProxy().LoadFromMemory(Routes(), [Cluster(options.ServicesUrl)]);
+        services.AddCors(cors => cors.AddDefaultPolicy(p =>
+        {
+            if (options.CorsOrigins.Length > 0)
+            {
+                p.WithOrigins(options.CorsOrigins).AllowAnyHeader().AllowAnyMethod().AllowCredentials()
+                    .WithExposedHeaders(ServiceDefaults.Correlation.CorrelationId.HeaderName);
+            }
+        }));
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(AuthRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
+                ClientAddress(ctx),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.AuthPermitLimit, Window = options.AuthWindow }));
+            limiter.AddPolicy(ApiRateLimit, ctx => RateLimitPartition.GetTokenBucketLimiter(
+                ctx.User.Identity?.IsAuthenticated == true ? "u:" + ctx.User.UserId() : ClientAddress(ctx),
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.ApiBurst,
+                    TokensPerPeriod = options.ApiRequestsPerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                }));
+            limiter.OnRejected = async (ctx, cancellationToken) =>
+            {
+                var response = ctx.HttpContext.Response;
+                response.StatusCode = StatusCodes.Status429TooManyRequests;
+                if (ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                await ctx.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = ctx.HttpContext,
+                    ProblemDetails = new ProblemDetails
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many requests",
+                        Detail = "Rate limit exceeded; wait before retrying.",
+                    },
+                });
+            };
+        });
+        services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<GatewayOptions>>((kestrel, gateway) => kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes);
+        services.AddHttpClient(ServicesCluster, c => c.BaseAddress = new Uri(options.ServicesUrl));
+        services.AddHealthChecks().AddCheck<ServicesHealthCheck>("services", tags: ["ready"]);
+        return builder;
+    }
+
+    public static WebApplication MapGateway(this WebApplication app)
+    {
+        app.Use(RejectOversizedBodies);
+        app.MapReverseProxy();
+        return app;
+    }
+
+    // A declared length over the limit is refused before a byte is read; chunked bodies meet Kestrel's own limit.
+    private static Task RejectOversizedBodies(HttpContext context, Func<Task> next)
+    {
+        var max = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.MaxRequestBodyBytes;
+        if (context.Request.ContentLength > max)
+        {
+            throw new Microsoft.AspNetCore.Http.BadHttpRequestException($"The request body is larger than the limit of {max} bytes.", StatusCodes.Status413PayloadTooLarge);
+        }
+
+        return next();
+    }
+
+    private static string ClientAddress(HttpContext context) => "a:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+
+    private static RouteConfig[] Routes() =>
+    [
+        new()
+        {
+            // register, login, refresh and logout: open to anonymous callers, strictly limited per address
+            RouteId = "auth", ClusterId = ServicesCluster, Order = 0,
+            Match = new RouteMatch { Path = "/api/auth/{**rest}" },
+            AuthorizationPolicy = "anonymous", RateLimiterPolicy = AuthRateLimit,
+        },
+        new()
+        {
+            RouteId = "api", ClusterId = ServicesCluster, Order = 1,
+            Match = new RouteMatch { Path = "/api/{**rest}" },
+            AuthorizationPolicy = "default", RateLimiterPolicy = ApiRateLimit,
+        },
+        new()
+        {
+            RouteId = "openapi", ClusterId = ServicesCluster, Order = 1,
+            Match = new RouteMatch { Path = "/openapi/{**rest}", Methods = ["GET"] },
+            AuthorizationPolicy = "anonymous", RateLimiterPolicy = ApiRateLimit,
+        },
+    ];
+
+    private static ClusterConfig Cluster(string servicesUrl) => new()
+    {
+        ClusterId = ServicesCluster,
+        Destinations = new Dictionary<string, DestinationConfig> { ["services"] = new() { Address = servicesUrl } },
+    };
+}
+
+internal sealed class ServicesHealthCheck(IHttpClientFactory clients) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var response = await clients.CreateClient("services").GetAsync("/health/live", cancellationToken);
+            return response.IsSuccessStatusCode
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy($"Services answered {(int)response.StatusCode}.");
+        }
+        catch (HttpRequestException e)
+        {
+            return HealthCheckResult.Unhealthy("Services does not answer.", e);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace LearningPlatform.Hub.Features.Gateway;
+
+/// <summary>The public entry's limits and where it forwards to.</summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>Base address of the Services process (internal).</summary>
+    [Required, Url]
+    public string ServicesUrl { get; set; } = "http://127.0.0.1:8081";
+
+    /// <summary>Largest request body accepted, in bytes.</summary>
+    [Range(1_024, 64 * 1024 * 1024)]
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Browser origins allowed to call the API (CORS). Empty: same origin only.</summary>
+    public string[] CorsOrigins { get; set; } = [];
+
+    /// <summary>Login, register and refresh attempts per client address per window.</summary>
+    [Range(1, 100_000)]
+    public int AuthPermitLimit { get; set; } = 20;
+
+    /// <summary>Window of <see cref="AuthPermitLimit"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan AuthWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Sustained API requests per second per user (or per address when anonymous).</summary>
+    [Range(1, 100_000)]
+    public int ApiRequestsPerSecond { get; set; } = 50;
+
+    /// <summary>Burst of API requests allowed above the sustained rate.</summary>
+    [Range(1, 100_000)]
+    public int ApiBurst { get; set; } = 100;
+}

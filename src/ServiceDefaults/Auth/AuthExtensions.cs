@@ -1,0 +1,77 @@
+using System.Security.Claims;
+using System.Text;
+using LearningPlatform.Contracts;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace LearningPlatform.ServiceDefaults.Auth;
+
+public static class AuthExtensions
+{
+    public const string InstructorOrAdmin = "instructor-or-admin";
+    public const string AdminOnly = "admin";
+
+    /// <summary>
+    /// JWT bearer authentication shared by every process: same issuer, audience and key; revoked tokens rejected;
+    /// the access token also accepted as <c>access_token</c> query value on hub paths (WebSockets cannot send headers).
+    /// </summary>
+    public static IServiceCollection AddPlatformAuthentication(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<JwtOptions>(JwtOptions.SectionName);
+        services.AddSingleton<TokenRevocation>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<JwtOptions>>((bearer, jwtOptions) =>
+            {
+                var jwt = jwtOptions.Value;
+                bearer.MapInboundClaims = false;
+                bearer.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = jwt.Issuer,
+                    ValidAudience = jwt.Audience,
+                    IssuerSigningKey = SigningKey(jwt),
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    ClockSkew = jwt.ClockSkew,
+                    NameClaimType = JwtRegisteredClaimNames.Sub,
+                    RoleClaimType = "role",
+                };
+                bearer.Events = new JwtBearerEvents
+                {
+                    OnMessageReceived = context =>
+                    {
+                        var token = context.Request.Query["access_token"];
+                        if (!string.IsNullOrEmpty(token) && context.Request.Path.StartsWithSegments("/hubs"))
+                        {
+                            context.Token = token;
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                    OnTokenValidated = async context =>
+                    {
+                        var revocation = context.HttpContext.RequestServices.GetRequiredService<TokenRevocation>();
+                        var userId = context.Principal?.FindFirstValue(JwtRegisteredClaimNames.Sub);
+                        var generation = long.TryParse(context.Principal?.FindFirstValue(TokenRevocation.ClaimType), out var g) ? g : 0;
+                        if (userId is null || await revocation.IsRevokedAsync(userId, generation))
+                        {
+                            context.Fail("The token was revoked.");
+                        }
+                    },
+                };
+            });
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(null)
+            .AddPolicy(InstructorOrAdmin, p => p.RequireRole(Roles.Instructor, Roles.Admin))
+            .AddPolicy(AdminOnly, p => p.RequireRole(Roles.Admin));
+        return services;
+    }
+
+    public static SymmetricSecurityKey SigningKey(JwtOptions options) => new(Encoding.UTF8.GetBytes(options.SigningKey));
+
+    /// <summary>The signed-in user's id (the token's <c>sub</c>).</summary>
+    public static string UserId(this ClaimsPrincipal user) =>
+        user.FindFirstValue(JwtRegisteredClaimNames.Sub) ?? throw new InvalidOperationException("No signed-in user.");
+}

@@ -1,0 +1,142 @@
+using System.Text.Json;
+using LearningPlatform.Contracts.Events;
+using LearningPlatform.ServiceDefaults.Correlation;
+using LearningPlatform.ServiceDefaults.Redis;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace LearningPlatform.ServiceDefaults.Events;
+
+/// <summary>
+/// Reads one event stream in this service's consumer group: claims entries left pending by dead consumers, reads
+/// new ones, hands each to the handler in a fresh scope, remembers handled ids and acknowledges. An entry whose
+/// handler keeps failing is moved to <c>{stream}:dead</c> after <see cref="EventBusOptions.MaxDeliveries"/>.
+/// </summary>
+internal sealed partial class StreamConsumer<TEvent>(
+    IConnectionMultiplexer redis,
+    RedisKeys keys,
+    IServiceScopeFactory scopes,
+    IOptions<EventBusOptions> options,
+    ILogger<StreamConsumer<TEvent>> logger) : BackgroundService
+    where TEvent : IIntegrationEvent
+{
+    private readonly string _consumer = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+    private readonly RedisKey _stream = keys.Key(EventStreams.StreamName<TEvent>());
+    private readonly RedisKey _deadLetters = keys.Key(EventStreams.StreamName<TEvent>() + ":dead");
+    private readonly EventBusOptions _options = options.Value;
+    private readonly Dictionary<string, int> _failures = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var db = redis.GetDatabase();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await EnsureGroupAsync(db);
+                var claimed = await db.StreamAutoClaimAsync(_stream, _options.Group, _consumer,
+                    (long)_options.ClaimIdleAfter.TotalMilliseconds, "0-0", _options.BatchSize);
+                var entries = claimed.ClaimedEntries.Length > 0
+                    ? claimed.ClaimedEntries
+                    : await db.StreamReadGroupAsync(_stream, _options.Group, _consumer, ">", _options.BatchSize);
+                foreach (var entry in entries)
+                {
+                    await ProcessAsync(db, entry, stoppingToken);
+                }
+
+                if (entries.Length == 0)
+                {
+                    await Task.Delay(_options.PollInterval, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                Log.RedisUnavailable(logger, _stream.ToString(), e);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task EnsureGroupAsync(IDatabase db)
+    {
+        try
+        {
+            await db.StreamCreateConsumerGroupAsync(_stream, _options.Group, "0-0", createStream: true);
+        }
+        catch (RedisServerException e) when (e.Message.Contains("BUSYGROUP", StringComparison.Ordinal))
+        {
+            // exists already
+        }
+    }
+
+    private async Task ProcessAsync(IDatabase db, StreamEntry entry, CancellationToken stoppingToken)
+    {
+        var id = (string?)entry["id"];
+        var dedupKey = keys.Key($"events:handled:{_options.Group}:{TEvent.EventType}:{id}");
+        if (id is null || await db.KeyExistsAsync(dedupKey))
+        {
+            await db.StreamAcknowledgeAsync(_stream, _options.Group, entry.Id);
+            return;
+        }
+
+        try
+        {
+            var envelope = new EventEnvelope<TEvent>(
+                id,
+                TEvent.EventType,
+                DateTimeOffset.TryParse(entry["time"], out var t) ? t : DateTimeOffset.UtcNow,
+                NullIfEmpty(entry["correlationId"]),
+                JsonSerializer.Deserialize<TEvent>((string)entry["payload"]!, EventStreams.Json)
+                    ?? throw new JsonException("empty payload"));
+            CorrelationId.Current = envelope.CorrelationId ?? CorrelationId.New();
+            using (logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = CorrelationId.Current, ["EventId"] = id }))
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<IIntegrationEventHandler<TEvent>>().HandleAsync(envelope, stoppingToken);
+            }
+
+            await db.StringSetAsync(dedupKey, 1, _options.DeduplicationWindow);
+            await db.StreamAcknowledgeAsync(_stream, _options.Group, entry.Id);
+            _failures.Remove(entry.Id!);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            var failures = _failures[entry.Id!] = _failures.GetValueOrDefault(entry.Id!) + 1;
+            Log.HandlerFailed(logger, TEvent.EventType, id, failures, e);
+            if (failures >= _options.MaxDeliveries || e is JsonException)
+            {
+                await db.StreamAddAsync(_deadLetters, entry.Values, maxLength: _options.MaxStreamLength, useApproximateMaxLength: true);
+                await db.StreamAcknowledgeAsync(_stream, _options.Group, entry.Id);
+                _failures.Remove(entry.Id!);
+                Log.DeadLettered(logger, TEvent.EventType, id);
+            }
+
+            // otherwise left pending: claimed again after ClaimIdleAfter, by this consumer or another
+        }
+        finally
+        {
+            CorrelationId.Current = null;
+        }
+    }
+
+    private static string? NullIfEmpty(RedisValue value) => value.IsNullOrEmpty ? null : (string?)value;
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Redis unavailable while consuming {Stream}")]
+        public static partial void RedisUnavailable(ILogger logger, string stream, Exception exception);
+
+        [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Handler for {EventType} failed on event {EventId} (failure {Failures})")]
+        public static partial void HandlerFailed(ILogger logger, string eventType, string? eventId, int failures, Exception exception);
+
+        [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Event {EventType} {EventId} moved to the dead-letter stream")]
+        public static partial void DeadLettered(ILogger logger, string eventType, string? eventId);
+    }
+}

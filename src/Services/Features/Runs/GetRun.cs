@@ -1,0 +1,63 @@
+using System.Net.ServerSentEvents;
+using System.Security.Claims;
+using LearningPlatform.Contracts;
+using LearningPlatform.ServiceDefaults.Auth;
+
+namespace LearningPlatform.Services.Features.Runs;
+
+/// <summary><c>GET /api/runs/{id}</c> and its live events as Server-Sent Events. Learners see only their own runs.</summary>
+public static class GetRun
+{
+    public static void MapGetRun(this IEndpointRouteBuilder group)
+    {
+        group.MapGet("/{id}", GetAsync)
+            .WithName("GetRun")
+            .WithSummary("The run and, once finished, its result.");
+        group.MapGet("/{id}/events", EventsAsync)
+            .WithName("GetRunEvents")
+            .WithSummary("The run's events as Server-Sent Events, from the first to 'finished'.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+    }
+
+    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, RunStore store, RunQueue queue, CancellationToken cancellationToken)
+    {
+        var run = await FindVisibleAsync(id, user, store, cancellationToken);
+        if (run is null)
+        {
+            return NotFound(id);
+        }
+
+        // The stored result trails the runner's 'finished' event by one consumer poll; don't make the caller wait.
+        var result = run.Result ?? await queue.WaitForResultAsync(run.Id, TimeSpan.Zero, cancellationToken);
+        return Results.Ok(RunView.From(run, result));
+    }
+
+    private static async Task<IResult> EventsAsync(string id, ClaimsPrincipal user, RunStore store, RunQueue queue, CancellationToken cancellationToken)
+    {
+        var run = await FindVisibleAsync(id, user, store, cancellationToken);
+        if (run is null)
+        {
+            return NotFound(id);
+        }
+
+        return TypedResults.ServerSentEvents(Items(run.Id, queue, cancellationToken));
+    }
+
+    private static async IAsyncEnumerable<SseItem<string>> Items(string runId, RunQueue queue, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var (type, json) in queue.FollowAsync(runId, cancellationToken))
+        {
+            yield return new SseItem<string>(json, type);
+        }
+    }
+
+    private static async Task<Run?> FindVisibleAsync(string id, ClaimsPrincipal user, RunStore store, CancellationToken cancellationToken)
+    {
+        var run = await store.Runs.GetAsync(id, cancellationToken);
+        // Someone else's run answers like a missing one: its existence is nobody else's business.
+        return run is not null && (run.UserId == user.UserId() || user.IsInRole(Roles.Admin)) ? run : null;
+    }
+
+    private static IResult NotFound(string id) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No run '{id}'.");
+}

@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace LearningPlatform.Services.Features.Runs;
+
+public sealed class RunsOptions
+{
+    public const string SectionName = "Runs";
+
+    /// <summary>Longest a <c>?wait=true</c> request blocks before answering 202 with the run id.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Longest one event stream (SSE) stays open.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan MaxStreamDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often a waiting request or an open event stream looks for new run events.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.005", "00:00:05")]
+    public TimeSpan EventPollInterval { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Files in one run (solution and tests together).</summary>
+    [Range(1, 100)]
+    public int MaxFiles { get; set; } = 20;
+
+    /// <summary>Characters in one file.</summary>
+    [Range(1, 4 * 1024 * 1024)]
+    public int MaxFileChars { get; set; } = 64 * 1024;
+
+    /// <summary>Characters in all files of one run.</summary>
+    [Range(1, 16 * 1024 * 1024)]
+    public int MaxTotalChars { get; set; } = 512 * 1024;
+
+    /// <summary>Approximate length the request stream is trimmed to.</summary>
+    [Range(1_000, 10_000_000)]
+    public int MaxQueueLength { get; set; } = 100_000;
+}

@@ -1,0 +1,93 @@
+using System.Net.Http.Headers;
+using LearningPlatform.Services.Tests;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LearningPlatform.Hub.Tests;
+
+/// <summary>
+/// The public entry as a user meets it: the real Hub on Kestrel in front of the real Services on Kestrel, both on
+/// loopback, with real Redis and LiteDB files in a temp folder.
+/// </summary>
+public sealed class PlatformFixture : IDisposable
+{
+    public PlatformFixture()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    private PlatformFixture(Dictionary<string, string> hubSettings)
+    {
+        Services = new ServicesFixture();
+        var settings = ServicesFixture.Settings(Services.DataDirectory, Services.RedisPrefix);
+        settings["Gateway:ServicesUrl"] = Address(Services.Services);
+        // Generous defaults for the suite; the rate-limit tests start a host of their own with low limits.
+        settings["Gateway:AuthPermitLimit"] = "10000";
+        settings["Gateway:ApiRequestsPerSecond"] = "10000";
+        settings["Gateway:ApiBurst"] = "10000";
+        foreach (var (key, value) in hubSettings)
+        {
+            settings[key] = value;
+        }
+
+        Hub = new HubFactory(settings);
+    }
+
+    public ServicesFixture Services { get; }
+
+    public HubFactory Hub { get; }
+
+    /// <summary>A platform of its own whose Hub gets <paramref name="hubSettings"/> on top of the suite's.</summary>
+    public static PlatformFixture With(Dictionary<string, string> hubSettings) => new(hubSettings);
+
+    /// <summary>A client of the Hub's real address, as a browser or curl would be.</summary>
+    public HttpClient Client(string? accessToken = null)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(Address(Hub.Services)) };
+        if (accessToken is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        }
+
+        return client;
+    }
+
+    public static string Address(IServiceProvider services) =>
+        services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    public void Dispose()
+    {
+        Hub.Dispose();
+        Services.Dispose();
+    }
+
+    public sealed class HubFactory : WebApplicationFactory<HubEntryPoint>
+    {
+        private readonly Dictionary<string, string> _settings;
+
+        public HubFactory(Dictionary<string, string> settings)
+        {
+            _settings = settings;
+            UseKestrel(0);
+            StartServer();
+        }
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            foreach (var (key, value) in _settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
+{
+    public const string Name = "Hub in front of Services";
+}

@@ -1,0 +1,77 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace LearningPlatform.Services.Tests;
+
+/// <summary>
+/// The real Services host on Kestrel, with LiteDB files in a temp folder and real Redis (keys under a prefix of
+/// this fixture's own, so runs never see each other's data).
+/// </summary>
+public sealed class ServicesFixture : WebApplicationFactory<ServicesEntryPoint>
+{
+    public const string AdminEmail = "admin@test.local";
+    public const string AdminPassword = "Admin-Passw0rd!-for-tests";
+
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "lp-services-tests-" + Guid.NewGuid().ToString("N"));
+
+    public string RedisPrefix { get; } = "t" + Guid.NewGuid().ToString("N")[..12] + ":";
+
+    public ServicesFixture()
+    {
+        UseKestrel(0);
+        StartServer();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in Settings(DataDirectory, RedisPrefix))
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>The configuration a test host of Services gets; the Hub's tests reuse it.</summary>
+    public static Dictionary<string, string> Settings(string dataDirectory, string redisPrefix) => new()
+    {
+        ["Storage:DataDirectory"] = dataDirectory,
+        ["Redis:Configuration"] = Environment.GetEnvironmentVariable("REDIS_URL") ?? "localhost:6379",
+        ["Redis:KeyPrefix"] = redisPrefix,
+        ["Jwt:SigningKey"] = "test-signing-key-0123456789abcdef0123456789",
+        ["LP_ADMIN_EMAIL"] = AdminEmail,
+        ["LP_ADMIN_PASSWORD"] = AdminPassword,
+    };
+
+    /// <summary>A client of the real server, with the bearer token when given.</summary>
+    public HttpClient Client(string? accessToken = null)
+    {
+        var client = CreateClient();
+        if (accessToken is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        }
+
+        return client;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a file still closing: the temp folder is cleaned by the OS
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ServicesCollection : ICollectionFixture<ServicesFixture>
+{
+    public const string Name = "Services host";
+}
