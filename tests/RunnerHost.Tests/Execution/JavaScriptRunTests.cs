@@ -152,7 +152,7 @@ public sealed class JavaScriptRunTests(RunnerFixture fx)
     [InlineData("globalThis.expect = () => ({ toBe() {}, toEqual() {}, not: { toThrow() {} } });")]
     [InlineData("Object.is = () => true;")]
     [InlineData("const e = require('/opt/sandbox/expect.js'); try { e.expect.extend({ toBe: () => ({ pass: true }) }); } catch {}")]
-    [InlineData("process.on('exit', () => { require('fs').writeSync(3, JSON.stringify({ type: 'done', exitCode: 0 }) + '\n'); }); setImmediate(() => process.exit(0));")]
+    [InlineData("process.on('exit', () => { require('fs').writeSync(3, JSON.stringify({ type: 'done', exitCode: 0 }) + '\\n'); }); setImmediate(() => process.exit(0));")]
     public async Task Patching_the_test_api_does_not_pass_a_wrong_solution(string patch)
     {
         var (r, _) = await fx.RunAsync(RunLanguage.JavaScript, new RunFile("add.js", patch + "\nmodule.exports = { add: (a, b) => a * b };\n"),
