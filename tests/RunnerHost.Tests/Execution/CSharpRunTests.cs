@@ -115,6 +115,42 @@ public sealed class CSharpRunTests(RunnerFixture fx)
     }
 
     [Fact]
+    public async Task Thread_bomb_is_stopped_and_the_next_run_passes()
+    {
+        var (r, _) = await fx.RunAsync(RunLanguage.CSharp,
+            new RunFile("Calculator.cs", Solution.Replace("=> a + b;", "{ while (true) { new Thread(() => Thread.Sleep(-1)).Start(); } }")), new RunFile("CalculatorTests.cs", Tests, true));
+        Assert.NotEqual(RunVerdict.Passed, r.Verdict);
+        Assert.Empty(await fx.RunContainersAsync());
+        var (next, _) = await fx.RunAsync(RunLanguage.CSharp, new RunFile("Calculator.cs", Solution), new RunFile("CalculatorTests.cs", Tests, true));
+        Verdicts.Expect(RunVerdict.Passed, next);
+    }
+
+    [Fact]
+    public async Task Sandbox_reveals_no_environment_network_or_host_files()
+    {
+        var (r, _) = await fx.RunAsync(RunLanguage.CSharp, new RunFile("Calculator.cs", Solution), new RunFile("SandboxTests.cs", """
+            using System.Net.Sockets;
+
+            public class SandboxTests
+            {
+                [Fact]
+                public void No_secrets_in_environment() =>
+                    Assert.DoesNotContain(Environment.GetEnvironmentVariables().Keys.Cast<string>(), k => k.Contains("KEY") || k.Contains("TOKEN") || k.Contains("REDIS"));
+
+                [Fact]
+                public void No_network() => Assert.ThrowsAny<SocketException>(() => new TcpClient().Connect("1.1.1.1", 53));
+
+                [Fact]
+                public void Read_only_outside_work() => Assert.ThrowsAny<Exception>(() => File.WriteAllText("/etc/evil", "x"));
+
+                [Fact]
+                public void Supervisor_is_out_of_reach() => Assert.ThrowsAny<Exception>(() => File.ReadAllBytes("/proc/1/environ"));
+            }
+            """, true));
+        Verdicts.Expect(RunVerdict.Passed, r);
+    }
+
+    [Fact]
     public async Task Memory_bomb_is_memory_limit()
     {
         var (r, _) = await fx.RunAsync(RunLanguage.CSharp,

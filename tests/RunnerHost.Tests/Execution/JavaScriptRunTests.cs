@@ -125,6 +125,18 @@ public sealed class JavaScriptRunTests(RunnerFixture fx)
     }
 
     [Fact]
+    public async Task Process_bomb_is_stopped_and_the_next_run_passes()
+    {
+        var (r, _) = await fx.RunAsync(RunLanguage.JavaScript,
+            new RunFile("add.js", "const { spawn } = require('node:child_process');\nmodule.exports = { add: () => { for (;;) { try { spawn('sleep', ['1000']); } catch {} } } };\n"),
+            new RunFile("add.test.js", CommonJsTests, true));
+        Assert.NotEqual(RunVerdict.Passed, r.Verdict);
+        Assert.Empty(await fx.RunContainersAsync());
+        var (next, _) = await fx.RunAsync(RunLanguage.JavaScript, new RunFile("add.js", CommonJsSolution), new RunFile("add.test.js", CommonJsTests, true));
+        Verdicts.Expect(RunVerdict.Passed, next);
+    }
+
+    [Fact]
     public async Task Network_and_child_processes_are_contained()
     {
         var (r, _) = await fx.RunAsync(RunLanguage.JavaScript, new RunFile("add.js", CommonJsSolution), new RunFile("add.test.js", """
