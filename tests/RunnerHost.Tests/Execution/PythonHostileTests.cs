@@ -52,7 +52,6 @@ public sealed class PythonHostileTests(RunnerFixture fx)
     {
         var r = await Run("def value():\n    while True:\n        pass\n");
         Verdicts.Expect(RunVerdict.Timeout, r);
-        Assert.True(r.Timings.RunMs < RunnerFixture.TimeoutMs + 3000, $"run took {r.Timings.RunMs} ms");
         await AssertRunnerHealthy();
     }
 
