@@ -1,4 +1,14 @@
+using LearningPlatform.RunnerHost;
+using LearningPlatform.ServiceDefaults;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("runner");
+builder.Services.AddRunner();
+
 var app = builder.Build();
-app.MapGet("/health/live", () => "ok");
+app.UseServiceDefaults();
+app.MapDefaultEndpoints();
 app.Run();
+
+/// Entry point, visible to WebApplicationFactory in tests.
+public partial class Program;

@@ -19,7 +19,10 @@ namespace LearningPlatform.Contracts.Runs;
 /// <item><description><b><c>runs:results</c></b> (<see cref="Results"/>): one entry per finished run, fields
 /// <c>runId</c> and <c>result</c> (<see cref="RunResult"/> as JSON). MAXLEN ~ 100000. Handlers must be idempotent:
 /// a run can finish twice if a runner died after publishing but before acknowledging.</description></item>
+/// <item><description>RunnerHost also publishes the integration event <c>RunCompleted(result)</c> on the event bus
+/// (<c>events:run-completed</c>, event id = run id) right before the <c>runs:results</c> entry.</description></item>
 /// </list>
+/// Every key above is prefixed with the deployment's <c>Redis:KeyPrefix</c> (empty by default), as all keys are.
 /// </summary>
 public static class RunStreams
 {

@@ -1,0 +1,280 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using LearningPlatform.Contracts.Runs;
+using LearningPlatform.RunnerHost.Languages;
+using LearningPlatform.RunnerHost.Pools;
+using LearningPlatform.RunnerHost.Sandbox;
+using Microsoft.Extensions.Options;
+
+namespace LearningPlatform.RunnerHost.Execution;
+
+/// Executes one run end to end: validation, admission, preparation (C# compile), a fresh sandbox (warm or cold),
+/// streaming events as the signed frames arrive, grading, and removal of the container.
+internal sealed partial class RunExecutor(
+    IEnumerable<ILanguageRuntime> runtimes,
+    SandboxFactory factory,
+    WarmPool pool,
+    AdmissionControl admission,
+    IOptions<SandboxOptions> sandboxOptions,
+    ILogger<RunExecutor> logger)
+{
+    private readonly SandboxOptions _o = sandboxOptions.Value;
+    private readonly Dictionary<RunLanguage, ILanguageRuntime> _runtimes = runtimes.ToDictionary(r => r.Language);
+
+    public async Task<RunResult> ExecuteAsync(RunRequest request, Func<RunEvent, ValueTask> onEvent, CancellationToken ct)
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        long seq = 0;
+        var outputText = new StringBuilder();
+        ValueTask Emit(Func<long, DateTimeOffset, RunEvent> make) => onEvent(make(++seq, DateTimeOffset.UtcNow));
+
+        RunResult Result(RunVerdict verdict, string? message, IReadOnlyList<TestResult> tests, IReadOnlyList<CompileDiagnostic> diagnostics,
+            long compileMs, long runMs, ResourceUsage? resources = null)
+        {
+            var queued = Math.Max(0, (long)(startedAt - request.SubmittedAt).TotalMilliseconds);
+            var status = verdict switch
+            {
+                RunVerdict.Passed => TestStatus.Pass,
+                RunVerdict.Failed => TestStatus.Fail,
+                _ => TestStatus.Error,
+            };
+            return new RunResult(request.RunId, 3, status, message, tests, verdict, diagnostics,
+                new RunTimings(queued, compileMs, runMs, queued + clock.ElapsedMilliseconds),
+                resources ?? new ResourceUsage(null, null, null), outputText.Length > 0 ? outputText.ToString() : null,
+                request.ExerciseId, request.CorrelationId);
+        }
+
+        async Task<RunResult> Finish(RunResult result)
+        {
+            await Emit((s, at) => new RunFinished(request.RunId, s, at, result));
+            RunLog.Finished(logger, request.RunId, result.Verdict.ToString(), result.Timings.TotalMs);
+            return result;
+        }
+
+        await Emit((s, at) => new RunAccepted(request.RunId, s, at));
+        if (Validate(request) is { } invalid)
+        {
+            return await Finish(Result(RunVerdict.Rejected, invalid, [], [], 0, 0));
+        }
+        var (lease, reason) = await admission.EnterAsync(request.UserId, ct);
+        if (lease is null)
+        {
+            return await Finish(Result(RunVerdict.Rejected, reason, [], [], 0, 0));
+        }
+        SandboxContainer? container = null;
+        try
+        {
+            startedAt = DateTimeOffset.UtcNow;
+            clock.Restart();
+            var runtime = _runtimes[request.Language];
+            var prepared = await runtime.PrepareAsync(request, ct);
+            if (prepared.RejectReason is not null)
+            {
+                return await Finish(Result(RunVerdict.Rejected, prepared.RejectReason, [], [], 0, 0));
+            }
+            var diagnostics = prepared.Diagnostics ?? [];
+            if (prepared.CompileFailed)
+            {
+                await Emit((s, at) => new RunCompiled(request.RunId, s, at, false, diagnostics, []));
+                var first = diagnostics.FirstOrDefault(d => d.Severity == "error");
+                return await Finish(Result(RunVerdict.CompileError, first is null ? "compilation failed" : $"{first.File}({first.Line},{first.Column}): {first.Code}: {first.Message}",
+                    [], diagnostics, prepared.CompileMs, 0));
+            }
+
+            var runClock = Stopwatch.StartNew();
+            container = pool.TryTake(request.Language);
+            var warm = container is not null;
+            container ??= await factory.CreateStartedAsync(request.Language, pooled: false, ct);
+            await Emit((s, at) => new RunStarted(request.RunId, s, at, warm));
+
+            var observation = new RunObservation();
+            var key = RandomNumberGenerator.GetBytes(32);
+            var runJson = JsonSerializer.SerializeToUtf8Bytes(new SandboxRun(
+                prepared.Files.Select(f => new SandboxFile(f.Name, Convert.ToBase64String(f.Content))).ToList(),
+                prepared.TestFiles, _o.TimeoutMs, _o.OutputLimitBytes, _o.TestOutputChars), SandboxJson.Default.SandboxRun);
+
+            var session = await container.RunAsync(key, runJson, TimeSpan.FromMilliseconds(_o.TimeoutMs + _o.KillGraceMs), _o.HostReadLimitBytes,
+                frame => OnFrame(frame, request, prepared, diagnostics, observation, outputText, Emit), ct);
+            observation.HostTimedOut = session.HostTimedOut;
+            observation.HostReadLimitExceeded = session.HostReadLimitExceeded;
+            observation.ForgedFrames = session.ForgedFrames;
+            observation.SupervisorStderr = session.Stderr;
+            observation.OutputText = outputText.ToString();
+            var runMs = runClock.ElapsedMilliseconds;
+
+            var (verdict, message, tests, syntax) = Grader.Grade(observation, prepared.ExpectedTests, prepared.KeyOf, _o.TimeoutMs);
+            var allDiagnostics = syntax.Count > 0 ? [.. diagnostics, .. syntax] : diagnostics;
+            var resources = new ResourceUsage(observation.CpuMs, observation.PeakMemoryBytes, observation.OutputBytes);
+            var result = Result(verdict, message, tests, allDiagnostics, prepared.CompileMs, runMs, resources);
+            return await Finish(result);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            RunLog.Failed(logger, request.RunId, e);
+            return await Finish(Result(RunVerdict.InternalError, "the runner failed: " + e.Message, [], [], 0, 0));
+        }
+        finally
+        {
+            lease.Dispose();
+            if (container is not null)
+            {
+                await container.DisposeAsync();
+                if (container.Pooled)
+                {
+                    pool.Replenish(request.Language);
+                }
+            }
+        }
+    }
+
+    private async ValueTask OnFrame(JsonElement frame, RunRequest request, PreparedRun prepared, IReadOnlyList<CompileDiagnostic> diagnostics,
+        RunObservation o, StringBuilder outputText, Func<Func<long, DateTimeOffset, RunEvent>, ValueTask> emit)
+    {
+        switch (frame.GetProperty("type").GetString())
+        {
+            case "collected":
+                if (o.Collected is not null)
+                {
+                    o.CollectErrors.Add(("", "the test list was reported twice"));
+                    return;
+                }
+                o.Collected = frame.TryGetProperty("tests", out var t) && t.ValueKind == JsonValueKind.Array
+                    ? t.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString()! : x.ToString()).ToList()
+                    : [];
+                var collected = o.Collected;
+                await emit((s, at) => new RunCompiled(request.RunId, s, at, true, diagnostics, collected));
+                break;
+            case "test_started":
+                var startedName = Str(frame, "name") ?? "";
+                await emit((s, at) => new TestStarted(request.RunId, s, at, startedName));
+                break;
+            case "test_finished":
+                var name = Str(frame, "name") ?? "";
+                var status = Str(frame, "status") switch
+                {
+                    "pass" => TestStatus.Pass,
+                    "fail" => TestStatus.Fail,
+                    _ => TestStatus.Error,
+                };
+                var code = Str(frame, "testCode");
+                if (code is null && prepared.TestCode is not null)
+                {
+                    prepared.TestCode.TryGetValue(prepared.KeyOf(name), out code);
+                }
+                int? taskId = frame.TryGetProperty("taskId", out var task) && task.ValueKind == JsonValueKind.Number && task.TryGetInt32(out var tid) ? tid : null;
+                long? duration = frame.TryGetProperty("durationMs", out var dur) && dur.ValueKind == JsonValueKind.Number ? dur.GetInt64() : null;
+                var test = new TestResult(name, status, Str(frame, "message"), Clip(Str(frame, "output"), _o.TestOutputChars), code, taskId, duration);
+                o.Finished.Add(test);
+                await emit((s, at) => new TestFinished(request.RunId, s, at, test));
+                break;
+            case "output":
+                var text = Str(frame, "text") ?? "";
+                if (outputText.Length < _o.OutputLimitBytes)
+                {
+                    outputText.Append(text.AsSpan(0, (int)Math.Min(text.Length, _o.OutputLimitBytes - outputText.Length)));
+                }
+                await emit((s, at) => new RunOutput(request.RunId, s, at, text));
+                break;
+            case "collect_error":
+                o.CollectErrors.Add((Str(frame, "file") ?? "", Str(frame, "message") ?? ""));
+                break;
+            case "integrity":
+                o.IntegrityOk = frame.TryGetProperty("ok", out var ok) && ok.ValueKind == JsonValueKind.True;
+                if (frame.TryGetProperty("changed", out var changed) && changed.ValueKind == JsonValueKind.Array)
+                {
+                    o.IntegrityChanges.AddRange(changed.EnumerateArray().Select(c => c.ToString()));
+                }
+                break;
+            case "done":
+                o.Done = true;
+                break;
+            case "exit":
+                o.ExitSeen = true;
+                o.TimedOut = Bool(frame, "timedOut");
+                o.OutputLimited = Bool(frame, "outputLimited") || Bool(frame, "resultLimited");
+                o.Signal = (int)(Long(frame, "signal") ?? 0);
+                o.ExitCode = (int?)Long(frame, "code");
+                o.MemoryFailCount = Long(frame, "memoryFailCount") ?? 0;
+                o.OomKills = Long(frame, "oomKills") ?? 0;
+                o.CpuMs = Long(frame, "cpuMs");
+                o.PeakMemoryBytes = Long(frame, "peakMemoryBytes");
+                o.OutputBytes = Long(frame, "outputBytes");
+                o.SupervisorError = Str(frame, "error");
+                break;
+        }
+    }
+
+    private string? Validate(RunRequest r)
+    {
+        if (string.IsNullOrEmpty(r.RunId) || !RunIdPattern().IsMatch(r.RunId))
+        {
+            return "runId must be 1-64 letters, digits, '-' or '_'";
+        }
+        if (string.IsNullOrEmpty(r.UserId))
+        {
+            return "userId is required";
+        }
+        if (!_runtimes.ContainsKey(r.Language))
+        {
+            return "unsupported language";
+        }
+        if (r.Files is null || r.Files.Count == 0 || r.Files.Count > _o.MaxFiles)
+        {
+            return $"between 1 and {_o.MaxFiles} files are required";
+        }
+        if (!r.Files.Any(f => f.IsTest))
+        {
+            return "no test file";
+        }
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        long total = 0;
+        foreach (var f in r.Files)
+        {
+            if (f?.Name is null || f.Content is null || !FileNamePattern().IsMatch(f.Name) || !names.Add(f.Name))
+            {
+                return "file names must be unique plain names (letters, digits, '_', '-', '.'; no directories)";
+            }
+            total += Encoding.UTF8.GetByteCount(f.Content);
+        }
+        return total > _o.MaxSourceBytes ? $"the source is larger than {_o.MaxSourceBytes} bytes" : null;
+    }
+
+    private static string? Str(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static bool Bool(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
+
+    private static long? Long(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var l) ? l : null;
+
+    private static string? Clip(string? s, int n) => s is null || s.Length <= n ? s : s[..n];
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex RunIdPattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")]
+    private static partial Regex FileNamePattern();
+}
+
+internal sealed record SandboxFile(string Name, string Content);
+
+internal sealed record SandboxRun(IReadOnlyList<SandboxFile> Files, IReadOnlyList<string> TestFiles, int TimeoutMs, long OutputLimitBytes, int TestOutputChars);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SandboxRun))]
+internal sealed partial class SandboxJson : System.Text.Json.Serialization.JsonSerializerContext;
+
+internal static partial class RunLog
+{
+    [LoggerMessage(3000, LogLevel.Information, "Run {RunId} finished: {Verdict} in {TotalMs} ms")]
+    public static partial void Finished(ILogger logger, string runId, string verdict, long totalMs);
+
+    [LoggerMessage(3001, LogLevel.Error, "Run {RunId} failed in the runner")]
+    public static partial void Failed(ILogger logger, string runId, Exception exception);
+}

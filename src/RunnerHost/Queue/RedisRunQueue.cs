@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using LearningPlatform.Contracts.Events;
+using LearningPlatform.Contracts.Runs;
+using LearningPlatform.RunnerHost.Execution;
+using LearningPlatform.RunnerHost.Sandbox;
+using LearningPlatform.ServiceDefaults.Events;
+using LearningPlatform.ServiceDefaults.Redis;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace LearningPlatform.RunnerHost.Queue;
+
+/// Consumes run requests from the runs:requests stream (consumer group "runners"), runs each, publishes its events
+/// to runs:{runId}:events and its result to runs:results, then acknowledges. Entries a dead runner left pending are
+/// reclaimed with XAUTOCLAIM; entries this runner is working on have their idle time refreshed so that no live
+/// run is taken over.
+internal sealed class RedisRunQueue(
+    IConnectionMultiplexer redis,
+    RedisKeys keys,
+    IEventPublisher events,
+    RunExecutor executor,
+    AdmissionControl admission,
+    RunnerIdentity identity,
+    IOptions<RunQueueOptions> options,
+    ILogger<RedisRunQueue> logger) : BackgroundService
+{
+    private readonly RunQueueOptions _o = options.Value;
+    private readonly ConcurrentDictionary<string, Task> _inFlight = new();
+
+    private string Consumer => _o.ConsumerName ?? identity.Id;
+    private RedisKey Requests => keys.Key(RunStreams.Requests);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_o.Enabled)
+        {
+            return;
+        }
+        var db = redis.GetDatabase();
+        await EnsureGroupAsync(db);
+        var lastReclaim = DateTime.MinValue;
+        var lastHeartbeat = DateTime.UtcNow;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (DateTime.UtcNow - lastHeartbeat > TimeSpan.FromMilliseconds(_o.ReclaimIdleMs / 3.0))
+                {
+                    await HeartbeatAsync(db);
+                    lastHeartbeat = DateTime.UtcNow;
+                }
+                var room = admission.HasRoom;
+                if (room && DateTime.UtcNow - lastReclaim > TimeSpan.FromMilliseconds(_o.ReclaimIntervalMs))
+                {
+                    lastReclaim = DateTime.UtcNow;
+                    var claimed = await db.StreamAutoClaimAsync(Requests, RunStreams.ConsumerGroup, Consumer, _o.ReclaimIdleMs, "0-0", _o.ReadBatch);
+                    foreach (var entry in claimed.ClaimedEntries)
+                    {
+                        QueueLog.Reclaimed(logger, entry.Id.ToString());
+                        Dispatch(db, entry, stoppingToken);
+                    }
+                }
+                var entries = room
+                    ? await db.StreamReadGroupAsync(Requests, RunStreams.ConsumerGroup, Consumer, ">", _o.ReadBatch)
+                    : [];
+                foreach (var entry in entries)
+                {
+                    Dispatch(db, entry, stoppingToken);
+                }
+                if (entries.Length == 0)
+                {
+                    await Task.Delay(_o.PollIntervalMs, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (RedisServerException e) when (e.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
+            {
+                await EnsureGroupAsync(db);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                QueueLog.RedisFailed(logger, e);
+                await Task.Delay(1000, stoppingToken);
+            }
+        }
+        // Runs in flight finish or are cancelled; their entries stay pending for another runner to reclaim.
+        await Task.WhenAll(_inFlight.Values).WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private async Task EnsureGroupAsync(IDatabase db)
+    {
+        try
+        {
+            await db.StreamCreateConsumerGroupAsync(Requests, RunStreams.ConsumerGroup, "0-0", createStream: true);
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+        {
+        }
+    }
+
+    private async Task HeartbeatAsync(IDatabase db)
+    {
+        var ids = _inFlight.Keys.Select(k => (RedisValue)k).ToArray();
+        if (ids.Length > 0)
+        {
+            // XCLAIM to ourselves resets the entries' idle time: other runners' XAUTOCLAIM leaves them alone.
+            await db.StreamClaimIdsOnlyAsync(Requests, RunStreams.ConsumerGroup, Consumer, 0, ids);
+        }
+    }
+
+    private void Dispatch(IDatabase db, StreamEntry entry, CancellationToken ct)
+    {
+        var id = entry.Id.ToString();
+        if (_inFlight.ContainsKey(id))
+        {
+            return;
+        }
+        var task = Task.Run(() => HandleAsync(db, entry, ct), CancellationToken.None);
+        _inFlight[id] = task;
+        _ = task.ContinueWith(_ => _inFlight.TryRemove(id, out Task? _), TaskScheduler.Default);
+    }
+
+    private async Task HandleAsync(IDatabase db, StreamEntry entry, CancellationToken ct)
+    {
+        RunRequest? request = null;
+        string? error = null;
+        try
+        {
+            request = JsonSerializer.Deserialize<RunRequest>((string)entry[RunStreams.RequestField]!, RunJson.Options);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentNullException or NotSupportedException)
+        {
+            error = "invalid request: " + e.Message;
+        }
+        if (request is null || error is not null)
+        {
+            QueueLog.Poison(logger, entry.Id.ToString(), error ?? "empty");
+            await db.StreamAcknowledgeAsync(Requests, RunStreams.ConsumerGroup, entry.Id);
+            return;
+        }
+        try
+        {
+            var eventsKey = keys.Key(RunStreams.EventsKey(request.RunId));
+            var ttl = TimeSpan.FromSeconds(_o.EventsTtlSeconds);
+            var deliveries = await DeliveryCountAsync(db, entry.Id);
+            RunResult result;
+            if (deliveries > _o.MaxDeliveries)
+            {
+                // It took down runners before: do not run it again.
+                result = new RunResult(request.RunId, 3, TestStatus.Error, $"the run was attempted {deliveries - 1} times without finishing",
+                    [], RunVerdict.InternalError, [], new RunTimings(0, 0, 0, 0), new ResourceUsage(null, null, null), null, request.ExerciseId, request.CorrelationId);
+                await PublishEventAsync(db, eventsKey, ttl, new RunFinished(request.RunId, 1, DateTimeOffset.UtcNow, result));
+            }
+            else
+            {
+                result = await executor.ExecuteAsync(request, e => new ValueTask(PublishEventAsync(db, eventsKey, ttl, e)), ct);
+            }
+            // Both the documented results stream and the platform's integration event (event id = run id, so a run
+            // finished twice after a reclaim is recognised as the same fact).
+            await events.PublishAsync(new RunCompleted(result), eventId: request.RunId, ct);
+            await db.StreamAddAsync(keys.Key(RunStreams.Results),
+                [new NameValueEntry(RunStreams.RunIdField, request.RunId), new NameValueEntry(RunStreams.ResultField, JsonSerializer.Serialize(result, RunJson.Options))],
+                maxLength: _o.ResultsMaxLength, useApproximateMaxLength: true);
+            await db.StreamAcknowledgeAsync(Requests, RunStreams.ConsumerGroup, entry.Id);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down: leave the entry pending; another runner reclaims it.
+        }
+        catch (Exception e)
+        {
+            QueueLog.HandleFailed(logger, entry.Id.ToString(), e);
+        }
+    }
+
+    private async Task<long> DeliveryCountAsync(IDatabase db, RedisValue id)
+    {
+        var pending = await db.StreamPendingMessagesAsync(Requests, RunStreams.ConsumerGroup, 1, RedisValue.Null, id, id);
+        return pending.Length > 0 ? pending[0].DeliveryCount : 1;
+    }
+
+    private async Task PublishEventAsync(IDatabase db, RedisKey key, TimeSpan ttl, RunEvent e)
+    {
+        var type = e switch
+        {
+            RunAccepted => "accepted",
+            RunStarted => "started",
+            RunCompiled => "compiled",
+            TestStarted => "test_started",
+            TestFinished => "test_finished",
+            RunOutput => "output",
+            RunFinished => "finished",
+            _ => "unknown",
+        };
+        await db.StreamAddAsync(key,
+            [new NameValueEntry(RunStreams.EventTypeField, type), new NameValueEntry(RunStreams.EventField, JsonSerializer.Serialize(e, RunJson.Options))],
+            maxLength: _o.EventsMaxLength, useApproximateMaxLength: true);
+        _ = db.KeyExpireAsync(key, ttl, flags: CommandFlags.FireAndForget);
+    }
+}
+
+internal static partial class QueueLog
+{
+    [LoggerMessage(4000, LogLevel.Information, "Reclaimed pending run request {EntryId} from a dead runner")]
+    public static partial void Reclaimed(ILogger logger, string entryId);
+
+    [LoggerMessage(4001, LogLevel.Warning, "Redis unavailable; retrying")]
+    public static partial void RedisFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4002, LogLevel.Warning, "Dropped run request {EntryId}: {Reason}")]
+    public static partial void Poison(ILogger logger, string entryId, string reason);
+
+    [LoggerMessage(4003, LogLevel.Error, "Handling run request {EntryId} failed; it stays pending")]
+    public static partial void HandleFailed(ILogger logger, string entryId, Exception exception);
+}
