@@ -1,0 +1,53 @@
+extern alias runner;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace LearningPlatform.Hub.Tests.EndToEnd;
+
+/// <summary>
+/// The whole platform: Hub and Services on Kestrel, and a real RunnerHost taking runs from the same Redis and running
+/// them in Docker sandboxes (images from sandbox-images/build.sh, which ./test.sh runs first).
+/// </summary>
+public sealed class EndToEndFixture : IDisposable
+{
+    public EndToEndFixture()
+    {
+        Platform = new PlatformFixture();
+        Runner = new RunnerFactory(new Dictionary<string, string>
+        {
+            ["Redis:Configuration"] = Platform.HubSettings["Redis:Configuration"],
+            ["Redis:KeyPrefix"] = Platform.HubSettings["Redis:KeyPrefix"],
+            ["Jwt:SigningKey"] = Platform.HubSettings["Jwt:SigningKey"],
+            ["Runner:Pools:Size"] = "1",
+        });
+        _ = Runner.Services; // start it: its queue consumer is a hosted service
+    }
+
+    public PlatformFixture Platform { get; }
+
+    public RunnerFactory Runner { get; }
+
+    public void Dispose()
+    {
+        Runner.Dispose();
+        Platform.Dispose();
+    }
+
+    public sealed class RunnerFactory(Dictionary<string, string> settings) : WebApplicationFactory<runner::Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class EndToEndCollection : ICollectionFixture<EndToEndFixture>
+{
+    public const string Name = "Whole platform with a real runner";
+}
