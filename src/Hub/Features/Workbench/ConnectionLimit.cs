@@ -52,33 +52,68 @@ public sealed class ConnectionLimit
     public void Leave() => Interlocked.Decrement(ref _active);
 
     /// <summary>
-    /// Refuses new connections to the hub with 503 before they cost a WebSocket: the negotiate request, or a
-    /// direct connection without a negotiated id. Requests of already negotiated connections pass.
+    /// Counts the hub's long-lived transport requests (a WebSocket or a Server-Sent Events stream: what holds a
+    /// socket, and so a file) for as long as they last, and refuses with 503 a new one, or a negotiation, when the
+    /// limit is reached. Counting the transport request itself, not the hub's OnConnected, leaves no window in which
+    /// a burst of connections all see room. Requests of existing connections (sends, long polls) pass.
     /// </summary>
     public static async Task RefuseWhenFullAsync(HttpContext context, Func<Task> next)
     {
-        var isNew = context.Request.Path.Value?.EndsWith("/negotiate", StringComparison.Ordinal) == true
-            || !context.Request.Query.ContainsKey("id");
         var limit = context.RequestServices.GetRequiredService<ConnectionLimit>();
+        var request = context.Request;
+        var holdsSocket = (HttpMethods.IsGet(request.Method) || HttpMethods.IsConnect(request.Method)) && request.Query.ContainsKey("id")
+            && (IsWebSocket(request) || request.Headers.Accept.Any(a => a?.Contains("text/event-stream", StringComparison.Ordinal) == true));
+        if (holdsSocket)
+        {
+            if (!limit.TryEnter())
+            {
+                await RefuseAsync(context, limit);
+                return;
+            }
+
+            try
+            {
+                await next();
+            }
+            finally
+            {
+                limit.Leave();
+            }
+
+            return;
+        }
+
+        var isNew = request.Path.Value?.EndsWith("/negotiate", StringComparison.Ordinal) == true || !request.Query.ContainsKey("id");
         if (isNew && !limit.HasRoom)
         {
-            WorkbenchLog.ConnectionRefused(context.RequestServices.GetRequiredService<ILogger<ConnectionLimit>>(), limit.Max);
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = "5";
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = StatusCodes.Status503ServiceUnavailable,
-                    Title = "Too many connections",
-                    Detail = $"This hub holds its maximum of {limit.Max} connections; try again shortly.",
-                },
-            });
+            await RefuseAsync(context, limit);
             return;
         }
 
         await next();
+    }
+
+    // Read from the headers: the WebSockets middleware, which sets IsWebSocketRequest, may come later in the pipeline.
+    private static bool IsWebSocket(HttpRequest request) =>
+        request.HttpContext.WebSockets.IsWebSocketRequest
+        || request.Headers.Upgrade.Any(u => string.Equals(u, "websocket", StringComparison.OrdinalIgnoreCase))
+        || HttpMethods.IsConnect(request.Method);
+
+    private static async Task RefuseAsync(HttpContext context, ConnectionLimit limit)
+    {
+        WorkbenchLog.ConnectionRefused(context.RequestServices.GetRequiredService<ILogger<ConnectionLimit>>(), limit.Max);
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "5";
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Too many connections",
+                Detail = $"This hub holds its maximum of {limit.Max} connections; try again shortly.",
+            },
+        });
     }
 }
 

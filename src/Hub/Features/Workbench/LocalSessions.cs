@@ -45,6 +45,10 @@ public sealed class LocalSessions(DiagnosticsPipeline pipeline, ILogger<LocalSes
         {
             await pipeline.DocumentChangedAsync(update);
         }
+        catch (OperationCanceledException)
+        {
+            // the host is stopping
+        }
         catch (Exception e)
         {
             WorkbenchLog.DiagnosticsFailed(logger, update.SessionId, e);

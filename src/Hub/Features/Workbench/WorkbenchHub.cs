@@ -23,14 +23,12 @@ public sealed class WorkbenchHub(
     ServicesClient services,
     RunRelay relay,
     LocalSessions local,
-    ConnectionLimit connections,
     IOptions<WorkbenchOptions> options,
     TimeProvider time,
     ILogger<WorkbenchHub> logger) : Hub<IWorkbenchClient>
 {
     private const string OpenedKey = "workbench:opened";
     private const string LimiterKey = "workbench:edits";
-    private const string CountedKey = "workbench:counted";
     private readonly WorkbenchOptions _options = options.Value;
 
     private string UserId => Context.User!.UserId();
@@ -39,15 +37,6 @@ public sealed class WorkbenchHub(
 
     public override Task OnConnectedAsync()
     {
-        // The middleware refuses most connections over the limit with a 503; this closes the gap of a burst of
-        // connections that all passed it at once.
-        if (!connections.TryEnter())
-        {
-            WorkbenchLog.ConnectionRefused(logger, connections.Max);
-            throw new HubException($"This hub holds its maximum of {connections.Max} connections; try again shortly.");
-        }
-
-        Context.Items[CountedKey] = true;
         Context.Items[OpenedKey] = new HashSet<string>(StringComparer.Ordinal);
         Context.Items[LimiterKey] = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
@@ -62,11 +51,6 @@ public sealed class WorkbenchHub(
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
-        if (Context.Items.ContainsKey(CountedKey))
-        {
-            connections.Leave();
-        }
-
         if (Context.Items.TryGetValue(LimiterKey, out var limiter))
         {
             ((IDisposable)limiter!).Dispose();
