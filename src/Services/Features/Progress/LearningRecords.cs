@@ -32,7 +32,7 @@ public sealed class StatementBatch : IDocument
 
 public sealed class LearningRecordStore(IDocumentStoreFactory stores)
 {
-    public IDocumentCollection<StatementBatch> Batches { get; } = stores.Open(ProgressStore.Database).Collection<StatementBatch>("xapi-outbox");
+    public IDocumentCollection<StatementBatch> Batches { get; } = stores.Open(ProgressStore.Database).Collection<StatementBatch>("xapi_outbox");
 }
 
 public static class LearningRecordsFeature

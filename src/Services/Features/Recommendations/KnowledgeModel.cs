@@ -215,7 +215,7 @@ public static class Recommender
                 }
 
                 var success = EloKnowledge.Predict(learner.Ability, [.. exercise.Concepts], learner.Concept, learner.Difficulty(exercise.Id), now, p);
-                var unlocks = taught.SelectMany(course.Unlocks).Distinct().Select(course.Name).ToList();
+                var unlocks = taught.SelectMany(course.Unlocks).Except(exercise.Concepts).Distinct().Select(course.Name).ToList();
                 var score = 1 - Math.Abs(success - r.TargetSuccess) + 0.05 * unlocks.Count - 0.01 * exercise.Order;
                 var reason = weakest is null
                     ? $"practise {exercise.Title}"

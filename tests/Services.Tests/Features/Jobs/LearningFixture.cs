@@ -124,8 +124,20 @@ public sealed class LearningFixture : WebApplicationFactory<ServicesEntryPoint>
                 return value;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"{what ?? "condition"} not reached in {seconds} s; last value: {JsonSerializer.Serialize(value)}");
+            Assert.True(DateTime.UtcNow < deadline, $"{what ?? "condition"} not reached in {seconds} s; last value: {Describe(value)}");
             await Task.Delay(50);
+        }
+    }
+
+    private static string Describe<T>(T value)
+    {
+        try
+        {
+            return JsonSerializer.Serialize(value);
+        }
+        catch (InvalidOperationException)
+        {
+            return "(none)";
         }
     }
 
