@@ -3,8 +3,11 @@ namespace LearningPlatform.Services.Features.Recommendations;
 // Pure model code, no ASP.NET: bench/Recommendations.Bench compiles this file as is.
 
 /// <summary>
-/// Parameters of the Elo-style knowledge tracer. Defaults are the values the benchmark's fit chose
-/// (bench/Recommendations.Bench); every one is an option of <see cref="RecommendationsOptions"/>.
+/// Parameters of the Elo-style knowledge tracer; every one is an option of <see cref="RecommendationsOptions"/>.
+/// bench/Recommendations.Bench fits them on simulated learners (a 45-exercise synthetic course: ConceptRate 0.4,
+/// AbilityRate 0.4, DifficultyRate 0.2, Slope 0.05, PracticeGain 0.1, InitialRating -0.5, HalfLifeDays 60,
+/// RetentionFloor 0.25). The defaults here take larger concept steps because the built-in courses teach each concept
+/// in one exercise: one clean pass should unlock what depends on it. Refit once real attempts accumulate.
 /// </summary>
 public sealed record KnowledgeParameters
 {
@@ -22,6 +25,12 @@ public sealed record KnowledgeParameters
 
     /// <summary>Step of an exercise's difficulty on its first attempt.</summary>
     public double DifficultyRate { get; init; } = 0.8;
+
+    /// <summary>
+    /// What one attempt teaches whatever its outcome (added to each concept's rating after the surprise step):
+    /// plain Elo reads a failure only as evidence of low skill, but practising, failures included, also teaches.
+    /// </summary>
+    public double PracticeGain { get; init; } = 0.1;
 
     /// <summary>How fast steps shrink with the number of earlier attempts (Pelanek's uncertainty function a/(1+bn)).</summary>
     public double Slope { get; init; } = 0.1;
@@ -118,7 +127,7 @@ public static class EloKnowledge
         abilityAttempts++;
         foreach (var s in states)
         {
-            s.Rating += p.ConceptRate / (1 + p.Slope * s.Attempts) * surprise;
+            s.Rating += p.ConceptRate / (1 + p.Slope * s.Attempts) * surprise + p.PracticeGain;
             s.Attempts++;
             s.LastPracticedAt = at;
         }

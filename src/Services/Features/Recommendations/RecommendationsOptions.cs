@@ -57,6 +57,9 @@ public sealed class RecommendationsOptions
     [Range(0.0, 5.0)]
     public double DifficultyRate { get; set; } = new KnowledgeParameters().DifficultyRate;
 
+    [Range(0.0, 2.0)]
+    public double PracticeGain { get; set; } = new KnowledgeParameters().PracticeGain;
+
     [Range(0.0, 10.0)]
     public double Slope { get; set; } = new KnowledgeParameters().Slope;
 
@@ -74,6 +77,7 @@ public sealed class RecommendationsOptions
         AbilityRate = AbilityRate,
         DifficultyRate = DifficultyRate,
         Slope = Slope,
+        PracticeGain = PracticeGain,
         HalfLifeDays = HalfLifeDays,
         RetentionFloor = RetentionFloor,
     };
