@@ -3,6 +3,10 @@ using LearningPlatform.ServiceDefaults.Auth;
 using LearningPlatform.Services.Common;
 using LearningPlatform.Services.Features.Catalog;
 using LearningPlatform.Services.Features.Exercises;
+using LearningPlatform.Services.Features.Feedback;
+using LearningPlatform.Services.Features.Jobs;
+using LearningPlatform.Services.Features.Progress;
+using LearningPlatform.Services.Features.Recommendations;
 using LearningPlatform.Services.Features.Runs;
 using LearningPlatform.Services.Features.Users;
 
@@ -20,6 +24,11 @@ builder.AddUsers();
 builder.AddCatalog();
 builder.AddExercises();
 builder.AddRuns();
+builder.AddFeedback();
+builder.AddProgress();
+builder.AddRecommendations();
+builder.AddLearningRecords(); // after Recommendations: reads the mastery a submission just moved
+builder.AddJobs();
 
 var app = builder.Build();
 app.UseServiceDefaults();
@@ -33,6 +42,10 @@ api.MapUsers();
 api.MapCatalog();
 api.MapExercises();
 api.MapRuns();
+api.MapFeedback();
+api.MapProgress();
+api.MapRecommendations();
+app.MapJobs(api);
 
 app.Run();
 

@@ -14,6 +14,12 @@ public static class AuthExtensions
     public const string InstructorOrAdmin = "instructor-or-admin";
     public const string AdminOnly = "admin";
 
+    /// <summary>Where the Hangfire dashboard lives, in Services and through the gateway.</summary>
+    public const string DashboardPath = "/jobs";
+
+    /// <summary>Cookie carrying an admin's access token to the dashboard (browsers send no bearer header there).</summary>
+    public const string DashboardCookie = "lp_dashboard";
+
     /// <summary>
     /// JWT bearer authentication shared by every process: same issuer, audience and key; revoked tokens rejected;
     /// the access token also accepted as <c>access_token</c> query value on hub paths (WebSockets cannot send headers).
@@ -46,6 +52,15 @@ public static class AuthExtensions
                         if (!string.IsNullOrEmpty(token) && context.Request.Path.StartsWithSegments("/hubs"))
                         {
                             context.Token = token;
+                        }
+
+                        // A browser navigating to the jobs dashboard sends no bearer header: the token comes in the
+                        // cookie that POST /api/auth/dashboard-session set (path-scoped to /jobs, HttpOnly).
+                        if (context.Request.Path.StartsWithSegments(DashboardPath)
+                            && !context.Request.Headers.Authorization.Any()
+                            && context.Request.Cookies[DashboardCookie] is { Length: > 0 } cookie)
+                        {
+                            context.Token = cookie;
                         }
 
                         return Task.CompletedTask;

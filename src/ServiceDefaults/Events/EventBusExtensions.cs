@@ -15,7 +15,10 @@ public static class EventBusExtensions
         return services;
     }
 
-    /// <summary>Consumes <typeparamref name="TEvent"/> in this service's group with <typeparamref name="THandler"/>.</summary>
+    /// <summary>
+    /// Consumes <typeparamref name="TEvent"/> in this service's group with <typeparamref name="THandler"/>. Several
+    /// handlers of one event share one consumer and run in registration order.
+    /// </summary>
     public static IServiceCollection AddEventHandler<TEvent, THandler>(this IServiceCollection services)
         where TEvent : IIntegrationEvent
         where THandler : class, IIntegrationEventHandler<TEvent>

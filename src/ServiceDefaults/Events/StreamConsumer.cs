@@ -98,8 +98,13 @@ internal sealed partial class StreamConsumer<TEvent>(
             CorrelationId.Current = envelope.CorrelationId ?? CorrelationId.New();
             using (logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = CorrelationId.Current, ["EventId"] = id }))
             {
+                // Several features of one service may handle the same event: in registration order, all in this
+                // delivery (each handler is idempotent, so a retry after a later one failed repeats nothing).
                 await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<IIntegrationEventHandler<TEvent>>().HandleAsync(envelope, stoppingToken);
+                foreach (var handler in scope.ServiceProvider.GetServices<IIntegrationEventHandler<TEvent>>())
+                {
+                    await handler.HandleAsync(envelope, stoppingToken);
+                }
             }
 
             await db.StringSetAsync(dedupKey, 1, _options.DeduplicationWindow);

@@ -114,6 +114,14 @@ public static class GatewayFeature
         },
         new()
         {
+            // the Hangfire dashboard: admins only, refused here already; a browser's token comes in the cookie
+            // that POST /api/auth/dashboard-session sets (see AuthExtensions.DashboardCookie)
+            RouteId = "jobs", ClusterId = ServicesCluster, Order = 1,
+            Match = new RouteMatch { Path = AuthExtensions.DashboardPath + "/{**rest}" },
+            AuthorizationPolicy = AuthExtensions.AdminOnly, RateLimiterPolicy = ApiRateLimit,
+        },
+        new()
+        {
             RouteId = "openapi", ClusterId = ServicesCluster, Order = 1,
             Match = new RouteMatch { Path = "/openapi/{**rest}", Methods = ["GET"] },
             AuthorizationPolicy = "anonymous", RateLimiterPolicy = ApiRateLimit,

@@ -14,6 +14,10 @@ public sealed class CourseCatalog(CatalogStore store, ILogger<CourseCatalog> log
     public Task<Course?> GetAsync(string courseId, CancellationToken cancellationToken) =>
         store.Courses.GetAsync(courseId, cancellationToken);
 
+    /// <summary>Every course, for features that work across the catalog (recommendations).</summary>
+    public Task<IReadOnlyList<Course>> AllAsync(CancellationToken cancellationToken) =>
+        store.Courses.FindAsync(c => c.Id != "", new FindOptions<Course> { SortBy = c => c.Id }, cancellationToken);
+
     /// <summary>Appends the exercise to the module; false when the course or module is gone.</summary>
     public Task<bool> AttachExerciseAsync(string courseId, string moduleId, string exerciseId, string title, CancellationToken cancellationToken) =>
         ChangeAsync(courseId, course =>

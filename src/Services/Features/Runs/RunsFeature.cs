@@ -15,6 +15,7 @@ public static class RunsFeature
         builder.Services.AddValidatedOptions<RunsOptions>(RunsOptions.SectionName);
         builder.Services.AddSingleton<RunStore>();
         builder.Services.AddSingleton<RunQueue>();
+        builder.Services.AddSingleton<IRunLookup, RunLookup>();
         builder.Services.AddEventHandler<RunCompleted, RunCompletedHandler>();
         return builder;
     }
