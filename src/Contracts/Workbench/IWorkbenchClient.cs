@@ -1,3 +1,5 @@
+using LearningPlatform.Contracts.Events;
+
 namespace LearningPlatform.Contracts.Workbench;
 
 /// <summary>
@@ -20,4 +22,7 @@ public interface IWorkbenchClient
 
     /// <summary>The whole session, when the receiver must resynchronise (for example after a run's result was stored).</summary>
     Task SessionSnapshot(SessionSnapshot snapshot);
+
+    /// <summary>Every connection of the learner: the recommended next exercises changed.</summary>
+    Task Recommendations(RecommendationsUpdated recommendations);
 }

@@ -1,5 +1,7 @@
+using LearningPlatform.Contracts.Events;
 using LearningPlatform.Hub.Features.Diagnostics;
 using LearningPlatform.ServiceDefaults;
+using LearningPlatform.ServiceDefaults.Events;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,6 +34,8 @@ public static class WorkbenchFeature
         services.AddSingleton<RunRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<RunRelay>());
         services.AddSingleton<IDiagnosticsSink, HubDiagnosticsSink>();
+        services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
+        services.AddEventHandler<RecommendationsUpdated, RecommendationsPush>();
 
         services.AddSignalR(o => o.EnableDetailedErrors = false)
             .AddJsonProtocol()

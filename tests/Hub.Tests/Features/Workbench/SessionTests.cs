@@ -1,6 +1,7 @@
 using LearningPlatform.Contracts.Workbench;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LearningPlatform.Hub.Tests.Features.Workbench;
 
@@ -179,5 +180,30 @@ public sealed class SessionTests(WorkbenchFixture fixture)
             learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, "other.py", 0L, new[] { Insert(0, "x") }));
         Assert.Contains("no file 'other.py'", unknownFile.Message);
         Assert.Equal(HubConnectionState.Connected, learner.State);
+    }
+}
+
+/// <summary>New recommendations reach every connection of their learner, and only theirs.</summary>
+[Collection(WorkbenchCollection.Name)]
+public sealed class RecommendationsPushTests(WorkbenchFixture fixture)
+{
+    [Fact]
+    public async Task RecommendationsUpdated_reaches_the_learners_connections_on_any_hub_and_no_one_else()
+    {
+        var token = WorkbenchFixture.NewLearnerToken(out var userId);
+        await using var onFirst = await fixture.ConnectAsync(token);
+        await using var onSecond = await fixture.ConnectAsync(token, fixture.SecondHub);
+        await using var other = await fixture.ConnectAsync(WorkbenchFixture.NewLearnerToken(out _));
+        var first = new Inbox<LearningPlatform.Contracts.Events.RecommendationsUpdated>(onFirst, "Recommendations");
+        var second = new Inbox<LearningPlatform.Contracts.Events.RecommendationsUpdated>(onSecond, "Recommendations");
+        var others = new Inbox<LearningPlatform.Contracts.Events.RecommendationsUpdated>(other, "Recommendations");
+        var publisher = fixture.Platform.Services.Services.GetRequiredService<LearningPlatform.ServiceDefaults.Events.IEventPublisher>();
+
+        await publisher.PublishAsync(new LearningPlatform.Contracts.Events.RecommendationsUpdated(
+            userId, [new("python-greet", "python-foundations", "Hello, name!", "next", 0.9, "practise strings: mastery 0.42")], DateTimeOffset.UtcNow));
+
+        Assert.Equal("practise strings: mastery 0.42", (await first.NextAsync()).Items.Single().Reason);
+        Assert.Equal(userId, (await second.NextAsync()).UserId);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => others.NextAsync(timeout: TimeSpan.FromSeconds(1)));
     }
 }
