@@ -76,6 +76,13 @@ public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHe
         await instructor.Page.GetByRole(AriaRole.Button, new() { Name = "Send hint" }).ClickAsync();
         await page.Locator("#hints li", new() { HasTextString = "modulo operator" }).WaitForAsync();
 
+        // Run the starter against the visible tests: failures show their expected/actual message.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run", Exact = true }).ClickAsync();
+        await page.Locator("#verdict[data-verdict]").WaitForAsync(new() { Timeout = Long });
+        Assert.NotEqual("passed", await page.Locator("#verdict").GetAttributeAsync("data-verdict"));
+        Assert.True(await page.Locator("#test-list .test-message").CountAsync() > 0);
+        await Screenshot(page, "learner-workbench-failing");
+
         // Put the reference solution in (one Monaco edit) and submit: the tests fill in to a verdict.
         var solution = await SolutionAsync("csharp-fizzbuzz");
         await page.EvaluateAsync("text => __lp.editor.getModel().setValue(text)", solution);
@@ -104,7 +111,7 @@ public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHe
         var replayStart = await instructor.Page.EvaluateAsync<string>("() => monaco.editor.getModels().find(m => m.uri.toString().startsWith('inmemory://replay/')).getValue()");
         Assert.Equal(Normalize(starter), Normalize(replayStart));
         await slider.FillAsync(max.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await Screenshot(instructor.Page, "instructor-watch-replay");
+        await Screenshot(instructor.Page, "instructor-watch-replay", fullPage: true);
 
         // The dashboard lists the session (passed, so not stuck).
         await instructor.Page.GetByRole(AriaRole.Link, new() { Name = "← Live sessions" }).ClickAsync();
@@ -209,7 +216,7 @@ public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHe
         Console.WriteLine("[bench] " + line);
     }
 
-    private static async Task Screenshot(IPage page, string name)
+    private static async Task Screenshot(IPage page, string name, bool fullPage = false)
     {
         var dir = AppContext.BaseDirectory;
         while (dir is not null && !File.Exists(Path.Combine(dir, "LearningPlatform.sln")))
@@ -224,6 +231,6 @@ public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHe
 
         var folder = Path.Combine(dir, "docs", "screenshots");
         Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png") });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = fullPage });
     }
 }

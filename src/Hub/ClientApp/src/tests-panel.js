@@ -16,7 +16,7 @@ export function testsPanel() {
   const list = h('ol', { class: 'test-list', id: 'test-list' });
   const verdict = h('p', { class: 'verdict', id: 'verdict', 'aria-live': 'polite' });
   const output = h('pre', { class: 'output', hidden: true });
-  el.append(title, status, list, verdict, output);
+  el.append(title, status, verdict, list, output);
 
   const stateOf = runId => {
     if (!runs.has(runId)) runs.set(runId, { phase: 'queued', names: [], tests: new Map(), result: null, output: '', diagnostics: [] });
@@ -60,12 +60,14 @@ export function testsPanel() {
   return {
     el,
     /** A run was started (the answer of Run/Submit). */
-    start(runId, mode) { active = { runId, mode }; stateOf(runId); render(); },
+    start(runId, mode) { active = { runId, mode }; if (runId) stateOf(runId); render(); },
     /** A RunEvent callback. */
     event(msg) {
       const e = JSON.parse(msg.eventJson);
+      const isNew = !runs.has(msg.runId);
       const s = stateOf(msg.runId);
-      if (!active) active = { runId: msg.runId, mode: 'run' };
+      // A run not seen before takes the panel: the learner's own run racing its Run answer, or a watcher's next run.
+      if (!active?.runId || isNew) active = { runId: msg.runId, mode: active?.mode ?? 'run' };
       switch (e.type) {
         case 'accepted': s.phase = 'accepted'; break;
         case 'started': s.phase = 'running'; break;

@@ -59,7 +59,7 @@ export async function dashboardView(courseId) {
 export async function watchView(sessionId) {
   const indicator = connectionIndicator();
   const tests = testsPanel();
-  const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Files' });
+  const tabs = h('div', { class: 'tabs', role: 'group', 'aria-label': 'Files' });
   const editorHost = h('div', { class: 'editor', id: 'watch-editor' });
   const versionLabel = h('span', { class: 'meta', id: 'watch-version' });
   const hintText = h('textarea', { id: 'hint-text', rows: 3, maxlength: 2000, required: true });
@@ -95,7 +95,7 @@ export async function watchView(sessionId) {
 
   function renderTabs() {
     tabs.replaceChildren(...[...models.keys()].map(name => h('button', {
-      type: 'button', role: 'tab', class: 'tab', 'aria-selected': String(name === current),
+      type: 'button', class: 'tab', 'aria-pressed': String(name === current),
       onclick: () => { current = name; editor.setModel(models.get(name)); renderTabs(); },
     }, name)));
   }
@@ -186,14 +186,14 @@ async function replayPanel(conn, session, host) {
   const speed = h('select', { id: 'replay-speed' }, [1, 2, 4, 8, 16].map(s => h('option', { value: s, selected: s === 4 }, `${s}×`)));
   const editorHost = h('div', { class: 'editor replay-editor', id: 'replay-editor' });
   const fileName = session.files[0]?.name;
-  host.replaceChildren(
+  host.replaceChildren(...[
     h('h2', { id: 'replay-title' }, `Replay (${edits.length} edits)`),
     trimmed ? h('p', { class: 'error' }, `The recorded history starts at version ${edits[0].version}; earlier edits were trimmed, so the replay is not exact.`) : null,
     h('div', { class: 'replay-controls' },
       play,
       h('label', { for: 'replay-slider' }, 'Timeline'), slider, position,
       h('label', { for: 'replay-speed' }, 'Speed'), speed),
-    editorHost);
+    editorHost].filter(Boolean));
   const model = monaco.editor.createModel(states[edits.length][fileName] ?? '', languageOf(session.language), monaco.Uri.parse(`inmemory://replay/${Date.now()}/${fileName}`));
   const editor = createEditor(editorHost, { readOnly: true });
   editor.setModel(model);

@@ -13,7 +13,7 @@ export async function workbenchView(exerciseId) {
   const indicator = connectionIndicator();
   const tests = testsPanel();
   const hints = h('ol', { class: 'hints', id: 'hints', 'aria-live': 'polite' });
-  const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Files' });
+  const tabs = h('div', { class: 'tabs', role: 'group', 'aria-label': 'Files' });
   const editorHost = h('div', { class: 'editor', id: 'editor' });
   const runButton = h('button', { type: 'button', id: 'run', disabled: true }, 'Run');
   const submitButton = h('button', { type: 'button', id: 'submit', disabled: true, class: 'primary' }, 'Submit');
@@ -30,7 +30,8 @@ export async function workbenchView(exerciseId) {
         h('h2', {}, 'Hints from your instructor'), hints),
       h('div', { class: 'wb-main' },
         tabs, editorHost,
-        h('div', { class: 'actions' }, runButton, submitButton, problem)),
+        h('div', { class: 'actions' }, runButton, submitButton, problem,
+          h('p', { class: 'meta keys' }, 'Ctrl+Enter runs, Ctrl+Shift+Enter submits; Ctrl+M lets Tab leave the editor.'))),
       tests.el));
 
   // Session state: the version of the last acknowledged edit, and per file the text the hub has.
@@ -86,7 +87,7 @@ export async function workbenchView(exerciseId) {
     tabs.replaceChildren(...[...models.entries()].map(([name, model]) => {
       const isTest = !session.files.some(f => f.name === name);
       return h('button', {
-        type: 'button', role: 'tab', 'aria-selected': String(model === current), class: 'tab',
+        type: 'button', 'aria-pressed': String(model === current), class: 'tab',
         onclick: () => { editor.setModel(model); editor.updateOptions({ readOnly: isTest }); renderTabs(); editor.focus(); },
       }, name + (isTest ? ' (read only)' : ''));
     }));
@@ -173,6 +174,7 @@ export async function workbenchView(exerciseId) {
 
   async function run(mode) {
     problem.textContent = '';
+    tests.start(null, mode); // clears the previous result at once
     try {
       // Send what is typed first, so the run sees it.
       while (dirty.size || inFlight) { if (!inFlight) await flush(); else await new Promise(r => setTimeout(r, 20)); }
