@@ -157,7 +157,10 @@ public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHe
         await page.GotoAsync("/exercises/python-greet");
         await WaitForWorkbenchAsync(page);
 
-        await page.EvaluateAsync("() => __lp.drop()");
+        await page.EvaluateAsync("() => { window.__lpStates = []; __lp.drop(); }");
+        await page.WaitForFunctionAsync(
+            "() => { const s = window.__lpStates; const i = s.findIndex(x => x === 'reconnecting' || x === 'offline'); return i >= 0 && s.indexOf('connected', i) > i; }",
+            null, new() { Timeout = Long });
         await page.Locator("#connection[data-state='connected']").WaitForAsync(new() { Timeout = Long });
         await page.Locator("#editor .view-lines").ClickAsync();
         await page.Keyboard.PressAsync("Control+End");

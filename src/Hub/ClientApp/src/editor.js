@@ -1,5 +1,25 @@
 // Monaco, trimmed to the editor core and the three course languages; its worker is bundled separately.
 import * as monaco from 'monaco-editor/editor/editor.api.js';
+// Editor features (hover shows a squiggle's message; F8 goes to the next problem; Ctrl+M toggles Tab focus mode).
+import 'monaco-editor/features/codicon/register.js';
+import 'monaco-editor/features/hover/register.js';
+import 'monaco-editor/features/gotoError/register.js';
+import 'monaco-editor/features/find/register.js';
+import 'monaco-editor/features/bracketMatching/register.js';
+import 'monaco-editor/features/comment/register.js';
+import 'monaco-editor/features/clipboard/register.js';
+import 'monaco-editor/features/contextmenu/register.js';
+import 'monaco-editor/features/folding/register.js';
+import 'monaco-editor/features/linesOperations/register.js';
+import 'monaco-editor/features/wordHighlighter/register.js';
+import 'monaco-editor/features/wordOperations/register.js';
+import 'monaco-editor/features/cursorUndo/register.js';
+import 'monaco-editor/features/multicursor/register.js';
+import 'monaco-editor/features/indentation/register.js';
+import 'monaco-editor/features/toggleTabFocusMode/register.js';
+import 'monaco-editor/features/readOnlyMessage/register.js';
+import 'monaco-editor/features/gotoLine/register.js';
+import 'monaco-editor/features/fontZoom/register.js';
 import 'monaco-editor/languages/definitions/python/register.js';
 import 'monaco-editor/languages/definitions/csharp/register.js';
 import 'monaco-editor/languages/definitions/javascript/register.js';

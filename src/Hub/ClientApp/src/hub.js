@@ -9,7 +9,10 @@ export function connectHub({ onState, onReconnected }) {
     .configureLogging(LogLevel.None)
     .build();
   let stopped = false;
-  const state = s => onState?.(s);
+  const state = s => {
+    (window.__lpStates ??= []).push(s); // the connection's history, for tests and debugging
+    onState?.(s);
+  };
   connection.onreconnecting(() => state('reconnecting'));
   connection.onreconnected(async () => { state('connected'); await onReconnected?.(); });
   connection.onclose(() => { if (!stopped) { state('offline'); retry(); } });

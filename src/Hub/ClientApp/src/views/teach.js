@@ -74,6 +74,8 @@ export async function watchView(sessionId) {
   let version = 0;
   let current = null;
   const models = new Map();
+  const fileVersion = new Map(); // file -> version of its last edit, to drop stale markers
+  const layerVersion = new Map();
   const hub = connectHub({ onState: indicator.set, onReconnected: watch });
   const conn = hub.connection;
   const editor = createEditor(editorHost, { readOnly: true });
@@ -82,6 +84,7 @@ export async function watchView(sessionId) {
     session = snapshot;
     version = snapshot.version;
     for (const f of snapshot.files) {
+      fileVersion.set(f.name, f.version);
       const m = models.get(f.name);
       if (m) m.setValue(f.content);
       else models.set(f.name, monaco.editor.createModel(f.content, languageOf(snapshot.language), monaco.Uri.parse(`inmemory://watch/${f.name}`)));
@@ -108,11 +111,15 @@ export async function watchView(sessionId) {
     const m = models.get(n.edit.file);
     if (m) applyToModel(m, n.edit.changes);
     version = n.edit.version;
+    fileVersion.set(n.edit.file, version);
     versionLabel.textContent = `version ${version}`;
   });
   conn.on('Diagnostics', msg => {
     const m = models.get(msg.file);
-    if (msg.sessionId === sessionId && m && msg.version >= version - 1) monaco.editor.setModelMarkers(m, msg.layer, msg.markers);
+    const key = `${msg.file}|${msg.layer}`;
+    if (msg.sessionId !== sessionId || !m || msg.version < (fileVersion.get(msg.file) ?? 0) || msg.version < (layerVersion.get(key) ?? -1)) return;
+    layerVersion.set(key, msg.version);
+    monaco.editor.setModelMarkers(m, msg.layer, msg.markers);
   });
   conn.on('RunEvent', msg => { if (msg.sessionId === sessionId) tests.event(msg); });
   conn.on('SessionSnapshot', s => { if (s.sessionId === sessionId && s.version >= version) load(s); });
