@@ -55,6 +55,8 @@ public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHe
         await page.Keyboard.TypeAsync("\nthis is not valid", new() { Delay = 15 });
         await page.WaitForFunctionAsync(ErrorCount("__lp.editor.getModel()") + " > 0", null, new() { Timeout = Long });
         await page.Locator("#editor .squiggly-error").First.WaitForAsync(new() { Timeout = Long });
+        await page.Locator("#editor .view-lines span", new() { HasTextString = "this is not valid" }).Last.HoverAsync();
+        await page.Locator(".monaco-hover .hover-contents").First.WaitForAsync(new() { Timeout = Long });
         await instructor.Page.WaitForFunctionAsync(
             "() => monaco.editor.getModels().some(m => m.uri.toString().startsWith('inmemory://watch/') && m.getValue().includes('this is not valid'))",
             null, new() { Timeout = Long });
@@ -113,13 +115,26 @@ public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHe
         await slider.FillAsync(max.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Screenshot(instructor.Page, "instructor-watch-replay", fullPage: true);
 
-        // The dashboard lists the session (passed, so not stuck).
+        // A second learner is stuck on an error: the dashboard lists them first, then the one who passed.
+        await using var second = await _browser.NewPageAsync(BaseUrl);
+        await RegisterAsync(second.Page);
+        await second.Page.GotoAsync("/exercises/csharp-sum-of-evens");
+        await WaitForWorkbenchAsync(second.Page);
+        await second.Page.Locator("#editor .view-lines").ClickAsync();
+        await second.Page.Keyboard.PressAsync("Control+End");
+        await second.Page.Keyboard.TypeAsync("\nint broken = ;");
+        await second.Page.WaitForFunctionAsync(ErrorCount("__lp.editor.getModel()") + " > 0", null, new() { Timeout = Long });
+        var secondSession = await second.Page.EvaluateAsync<string>("() => __lp.session().sessionId");
         await instructor.Page.GetByRole(AriaRole.Link, new() { Name = "← Live sessions" }).ClickAsync();
         await instructor.Page.Locator($"tr[data-session='{sessionId}']", new() { HasTextString = "passed" }).WaitForAsync(new() { Timeout = Long });
+        await instructor.Page.WaitForFunctionAsync(
+            $"() => {{ const rows = [...document.querySelectorAll('#live-sessions tr[data-session]')].map(r => r.dataset.session); const a = rows.indexOf('{secondSession}'); return a >= 0 && a < rows.indexOf('{sessionId}'); }}",
+            null, new() { Timeout = Long });
         await Screenshot(instructor.Page, "instructor-dashboard");
 
         learner.AssertNoConsoleErrors();
         instructor.AssertNoConsoleErrors();
+        second.AssertNoConsoleErrors();
     }
 
     [Theory]
@@ -200,7 +215,7 @@ public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHe
         await page.GotoAsync("/signin");
         await page.Locator("#signin-email").FillAsync(email);
         await page.Locator("#signin-password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.Keyboard.PressAsync("Enter"); // the form submits from the keyboard
         await page.GetByRole(AriaRole.Heading, new() { Name = "Courses" }).WaitForAsync();
     }
 
