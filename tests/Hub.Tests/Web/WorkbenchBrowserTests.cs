@@ -180,12 +180,42 @@ public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHe
         await page.Locator("#editor .view-lines").ClickAsync();
         await page.Keyboard.PressAsync("Control+End");
         await page.Keyboard.TypeAsync("\n# still here");
-        await page.WaitForFunctionAsync("() => __lp.version() > 0", null, new() { Timeout = Long });
+        await page.WaitForFunctionAsync("() => __lp.version() > 0 && __lp.synced()", null, new() { Timeout = Long });
+        var typed = await page.EvaluateAsync<string>("() => __lp.editor.getModel().getValue()");
 
         // A reload reopens the session with the text the hub kept.
         await page.ReloadAsync();
         await WaitForWorkbenchAsync(page);
-        Assert.Contains("# still here", await page.EvaluateAsync<string>("() => __lp.editor.getModel().getValue()"));
+        Assert.Equal(typed, await page.EvaluateAsync<string>("() => __lp.editor.getModel().getValue()"));
+        learner.AssertNoConsoleErrors();
+    }
+
+    /// <summary>Benchmark-ish, no timed assert: opens the same C# exercise several times and prints the figures.</summary>
+    [Fact]
+    public async Task Editor_interactive_time_on_loopback_is_reported()
+    {
+        await using var learner = await _browser.NewPageAsync(BaseUrl);
+        var page = learner.Page;
+        await RegisterAsync(page);
+        var coldLoads = new List<long>();
+        var inApp = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await page.GotoAsync("/exercises/csharp-factorial");
+            await WaitForWorkbenchAsync(page);
+            coldLoads.Add(clock.ElapsedMilliseconds);
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "← Course" }).ClickAsync();
+            clock.Restart();
+            await page.Locator("a[href='/exercises/csharp-factorial']").ClickAsync();
+            await WaitForWorkbenchAsync(page);
+            inApp.Add(clock.ElapsedMilliseconds);
+        }
+
+        static string Figures(List<long> ms) => $"median {ms.Order().ElementAt(ms.Count / 2)} ms, min {ms.Min()}, max {ms.Max()} (n={ms.Count})";
+        Report($"editor interactive, full page load: {Figures(coldLoads)}");
+        Report($"editor interactive, in-app navigation: {Figures(inApp)}");
         learner.AssertNoConsoleErrors();
     }
 

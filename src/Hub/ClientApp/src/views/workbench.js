@@ -197,7 +197,7 @@ export async function workbenchView(exerciseId) {
   tests.last(session.lastRun);
   setButtons();
   const interactiveMs = Math.round(performance.now() - opened);
-  window.__lp = { ...window.__lp, editor, monaco, session: () => session, version: () => version, drop: () => hub.drop(), interactiveMs };
+  window.__lp = { ...window.__lp, editor, monaco, session: () => session, version: () => version, synced: () => dirty.size === 0 && !inFlight, drop: () => hub.drop(), interactiveMs };
   el.dataset.ready = 'true';
 
   return {
