@@ -86,6 +86,8 @@ export function testsPanel() {
     /** The last run from a snapshot, when it finished before this view opened. */
     last(lastRun) {
       if (!lastRun?.resultJson) return;
+      // A run started since (still pending or going) keeps the panel.
+      if (active && active.runId !== lastRun.runId && !(active.runId && runs.get(active.runId)?.result)) return;
       const result = JSON.parse(lastRun.resultJson);
       const s = stateOf(lastRun.runId);
       s.result = result;
