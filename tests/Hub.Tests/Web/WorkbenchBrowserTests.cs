@@ -264,8 +264,18 @@ public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHe
         Console.WriteLine("[bench] " + line);
     }
 
+    /// <summary>
+    /// Into the test output folder; with LP_UPDATE_SCREENSHOTS=1 into docs/screenshots instead (the README shows
+    /// those), so that an ordinary test run leaves the working tree clean.
+    /// </summary>
     private static async Task Screenshot(IPage page, string name, bool fullPage = false)
     {
+        if (Environment.GetEnvironmentVariable("LP_UPDATE_SCREENSHOTS") != "1")
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "screenshots", name + ".png"), FullPage = fullPage });
+            return;
+        }
+
         var dir = AppContext.BaseDirectory;
         while (dir is not null && !File.Exists(Path.Combine(dir, "LearningPlatform.sln")))
         {
