@@ -30,6 +30,8 @@ RUNNER_URL=${LP_RUNNER_URL:-http://127.0.0.1:8082}
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 export Redis__Configuration=${Redis__Configuration:-localhost:6379}
 
+# The browser client (src/Hub/ClientApp) is bundled into src/Hub/wwwroot/dist; skips npm ci when node_modules is current.
+(cd src/Hub/ClientApp && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error >/dev/null; } && npm run build --silent)
 echo "[run] building (Release)"
 dotnet build LearningPlatform.sln -c Release -nologo -clp:ErrorsOnly -v:q
 

@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ./scripts/prereqs.sh
 export REDIS_URL="${REDIS_URL:-localhost:6379}"
+# The browser client (src/Hub/ClientApp) is bundled into src/Hub/wwwroot/dist; skips npm ci when node_modules is current.
+(cd src/Hub/ClientApp && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error >/dev/null; } && npm run build --silent)
 dotnet build LearningPlatform.sln -c Release -nologo -clp:ErrorsOnly
 # One test project at a time: they share Redis and Docker, and this machine has two cores.
 dotnet test LearningPlatform.sln -c Release --no-build -nologo -m:1 --logger "console;verbosity=normal" "$@"

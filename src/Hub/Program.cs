@@ -1,5 +1,6 @@
 using LearningPlatform.Hub.Features.Diagnostics;
 using LearningPlatform.Hub.Features.Gateway;
+using LearningPlatform.Hub.Features.WebClient;
 using LearningPlatform.Hub.Features.Workbench;
 using LearningPlatform.ServiceDefaults;
 using LearningPlatform.ServiceDefaults.Auth;
@@ -14,6 +15,7 @@ builder.AddWorkbench();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.UseWorkbenchConnectionLimit();
+app.UseWebClient();
 app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
@@ -21,6 +23,7 @@ app.UseRateLimiter();
 app.MapDefaultEndpoints();
 app.MapGateway();
 app.MapWorkbench();
+app.MapWebClient();
 
 app.Run();
 

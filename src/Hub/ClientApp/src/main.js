@@ -1,0 +1,73 @@
+// The single-page client: a path router over a few views. The Hub serves index.html for every other path.
+import './styles.css';
+import { api, isSignedIn, signOut } from './api.js';
+import { h, link, errorBox } from './ui.js';
+import { signInView } from './views/signin.js';
+import { catalogView, courseView } from './views/catalog.js';
+import { workbenchView } from './views/workbench.js';
+import { dashboardView, watchView } from './views/teach.js';
+
+const main = document.getElementById('main');
+const nav = document.getElementById('nav');
+let me = null;
+let cleanup = null;
+
+const routes = [
+  [/^\/$/, () => catalogView()],
+  [/^\/signin$/, () => signInView({ onSignedIn: () => { me = null; go('/'); } })],
+  [/^\/courses\/([^/]+)$/, id => courseView(id, me)],
+  [/^\/exercises\/([^/]+)$/, id => workbenchView(id)],
+  [/^\/teach\/([^/]+)$/, id => dashboardView(id)],
+  [/^\/watch\/([^/]+)$/, id => watchView(id)],
+];
+
+export function go(path) {
+  history.pushState(null, '', path);
+  route();
+}
+
+async function route() {
+  const path = location.pathname;
+  if (!isSignedIn() && path !== '/signin') { history.replaceState(null, '', '/signin'); return route(); }
+  if (cleanup) { try { await cleanup(); } catch { /* the old view's connection is going anyway */ } cleanup = null; }
+  if (isSignedIn() && !me) {
+    try { me = await api('/api/users/me'); } catch { signOut(); history.replaceState(null, '', '/signin'); return route(); }
+  }
+  renderNav();
+  const match = routes.map(([re, view]) => [path.match(re), view]).find(([m]) => m);
+  main.replaceChildren();
+  if (!match) { main.append(h('h1', {}, 'Not found'), link('/', 'Back to the catalog')); return; }
+  const [m, view] = match;
+  try {
+    const result = await view(...m.slice(1).map(decodeURIComponent));
+    if (location.pathname !== path) { await result?.dispose?.(); return; } // navigated away meanwhile
+    main.replaceChildren(result.el);
+    cleanup = result.dispose ?? null;
+    document.title = `${result.title ?? 'Learning Platform'} · Learning Platform`;
+    result.focus?.();
+  } catch (e) {
+    main.replaceChildren(errorBox(e));
+  }
+}
+
+function renderNav() {
+  nav.replaceChildren();
+  if (!me) return;
+  const roles = me.roles ?? [];
+  nav.append(
+    h('ul', {},
+      h('li', {}, link('/', 'Catalog')),
+      roles.includes('admin') ? h('li', {}, h('a', { href: '/jobs' }, 'Jobs')) : null,
+      h('li', { class: 'who' }, `${me.displayName} (${roles.join(', ')})`),
+      h('li', {}, h('button', { type: 'button', id: 'signout', onclick: () => { signOut(); me = null; go('/signin'); } }, 'Sign out'))));
+}
+
+document.addEventListener('click', e => {
+  const a = e.target.closest?.('a[data-nav]');
+  if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+  e.preventDefault();
+  go(a.getAttribute('href'));
+});
+window.addEventListener('popstate', route);
+window.__lp = { go };
+route();

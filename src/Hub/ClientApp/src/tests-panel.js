@@ -1,0 +1,99 @@
+// The test panel: fills in test by test from run events, then shows the verdict. Shared by learner and watcher.
+import { h } from './ui.js';
+
+const VERDICTS = {
+  passed: 'Passed', failed: 'Failed', compile_error: 'Compile error', timeout: 'Time limit exceeded',
+  memory_limit: 'Memory limit exceeded', output_limit: 'Output limit exceeded', runtime_error: 'Runtime error',
+  rejected: 'Rejected', internal_error: 'Internal error',
+};
+
+export function testsPanel() {
+  const runs = new Map(); // runId -> state, so events that beat the Run call's answer are kept
+  let active = null;
+  const el = h('section', { class: 'tests', 'aria-labelledby': 'tests-title' });
+  const title = h('h2', { id: 'tests-title' }, 'Tests');
+  const status = h('p', { class: 'run-status', role: 'status', 'aria-live': 'polite' }, 'No run yet.');
+  const list = h('ol', { class: 'test-list', id: 'test-list' });
+  const verdict = h('p', { class: 'verdict', id: 'verdict', 'aria-live': 'polite' });
+  const output = h('pre', { class: 'output', hidden: true });
+  el.append(title, status, verdict, list, output);
+
+  const stateOf = runId => {
+    if (!runs.has(runId)) runs.set(runId, { phase: 'queued', names: [], tests: new Map(), result: null, output: '', diagnostics: [] });
+    return runs.get(runId);
+  };
+
+  function render() {
+    const s = active && runs.get(active.runId);
+    list.replaceChildren();
+    verdict.textContent = '';
+    verdict.removeAttribute('data-verdict');
+    output.hidden = true;
+    if (!active) return;
+    const label = active.mode === 'submit' ? 'Submission' : 'Run';
+    if (!s) { status.textContent = `${label} queued…`; return; }
+    status.textContent = s.result ? `${label} finished.` : `${label} ${s.phase}…`;
+    const names = [...s.names];
+    for (const name of s.tests.keys()) if (!names.includes(name)) names.push(name);
+    for (const name of names) {
+      const t = s.tests.get(name);
+      const st = t?.status ?? (s.running === name ? 'running' : 'pending');
+      list.append(h('li', { class: `test test-${st}`, dataset: { status: st } },
+        h('span', { class: 'test-status' }, { pass: '✔', fail: '✘', error: '⚠', running: '…', pending: '○' }[st] ?? st),
+        h('span', { class: 'test-name' }, name),
+        t?.message ? h('pre', { class: 'test-message' }, t.message) : null));
+    }
+    for (const d of s.diagnostics) {
+      list.append(h('li', { class: 'test test-error diag' }, `${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`));
+    }
+    if (s.result) {
+      const v = s.result.verdict;
+      const passed = s.result.tests.filter(t => t.status === 'pass').length;
+      verdict.dataset.verdict = v;
+      verdict.textContent = `${VERDICTS[v] ?? v} — ${passed}/${s.result.tests.length} tests passed`
+        + (s.result.message && v !== 'passed' ? ` (${s.result.message})` : '');
+    }
+    const out = s.output || s.result?.output;
+    if (out) { output.hidden = false; output.textContent = out; }
+  }
+
+  return {
+    el,
+    /** A run was started (the answer of Run/Submit). */
+    start(runId, mode) { active = { runId, mode }; if (runId) stateOf(runId); render(); },
+    /** A RunEvent callback. */
+    event(msg) {
+      const e = JSON.parse(msg.eventJson);
+      const isNew = !runs.has(msg.runId);
+      const s = stateOf(msg.runId);
+      // A run not seen before takes the panel: the learner's own run racing its Run answer, or a watcher's next run.
+      if (!active?.runId || isNew) active = { runId: msg.runId, mode: active?.mode ?? 'run' };
+      switch (e.type) {
+        case 'accepted': s.phase = 'accepted'; break;
+        case 'started': s.phase = 'running'; break;
+        case 'compiled': s.phase = e.success ? 'running tests' : 'failed to compile'; s.names = e.tests ?? []; s.diagnostics = e.success ? [] : (e.diagnostics ?? []); break;
+        case 'test_started': s.running = e.name; break;
+        case 'test_finished': s.tests.set(e.test.name, e.test); break;
+        case 'output': s.output += e.text; break;
+        case 'finished':
+          s.result = e.result;
+          for (const t of e.result.tests ?? []) s.tests.set(t.name, t);
+          if ((e.result.diagnostics ?? []).length) s.diagnostics = e.result.diagnostics.filter(d => d.severity === 'error');
+          break;
+      }
+      if (active.runId === msg.runId) render();
+    },
+    /** The last run from a snapshot, when it finished before this view opened. */
+    last(lastRun) {
+      if (!lastRun?.resultJson) return;
+      // A run started since (still pending or going) keeps the panel.
+      if (active && active.runId !== lastRun.runId && !(active.runId && runs.get(active.runId)?.result)) return;
+      const result = JSON.parse(lastRun.resultJson);
+      const s = stateOf(lastRun.runId);
+      s.result = result;
+      for (const t of result.tests ?? []) s.tests.set(t.name, t);
+      active = { runId: lastRun.runId, mode: lastRun.mode };
+      render();
+    },
+  };
+}

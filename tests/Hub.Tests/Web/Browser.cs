@@ -1,0 +1,82 @@
+using Microsoft.Playwright;
+
+namespace LearningPlatform.Hub.Tests.Web;
+
+/// <summary>
+/// Headless Chromium from the system (Debian's <c>chromium</c>, installed by scripts/prereqs.sh) driven by Playwright;
+/// no browser download. Each page records console errors and uncaught exceptions so a test can fail on them.
+/// </summary>
+public sealed class Browser : IAsyncDisposable
+{
+    public const string ExecutablePath = "/usr/bin/chromium";
+
+    private static readonly string[] Args =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync",
+    ];
+
+    private readonly IPlaywright _playwright;
+
+    private Browser(IPlaywright playwright, IBrowser browser)
+    {
+        _playwright = playwright;
+        Chromium = browser;
+    }
+
+    public IBrowser Chromium { get; }
+
+    public static async Task<Browser> LaunchAsync()
+    {
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ExecutablePath,
+            Headless = true,
+            Args = Args,
+            Timeout = 60_000,
+        });
+        return new Browser(playwright, browser);
+    }
+
+    /// <summary>A fresh context (own storage, so its own sign-in) at 1280×800 with one page.</summary>
+    public async Task<WebPage> NewPageAsync(string baseUrl)
+    {
+        var context = await Chromium.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseUrl,
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+        });
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+        var result = new WebPage(context, page);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                result.Errors.Add($"console: {message.Text} ({message.Location})");
+            }
+        };
+        page.PageError += (_, error) => result.Errors.Add($"page error: {error}");
+        return result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Chromium.DisposeAsync();
+        _playwright.Dispose();
+    }
+}
+
+public sealed class WebPage(IBrowserContext context, IPage page) : IAsyncDisposable
+{
+    public IBrowserContext Context { get; } = context;
+
+    public IPage Page { get; } = page;
+
+    public List<string> Errors { get; } = [];
+
+    public void AssertNoConsoleErrors() => Assert.True(Errors.Count == 0, string.Join("\n", Errors));
+
+    public async ValueTask DisposeAsync() => await Context.DisposeAsync();
+}

@@ -1,0 +1,294 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LearningPlatform.Hub.Tests.EndToEnd;
+using LearningPlatform.Services.Tests;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace LearningPlatform.Hub.Tests.Web;
+
+/// <summary>
+/// The browser client end to end: headless Chromium against the real Hub, Services and runner. A learner edits,
+/// sees squiggles come and go, submits and watches the tests fill in; an admin watches live, sends a hint and replays.
+/// Every page fails the test on a console error.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string Password = "Correct-horse-42";
+    private const float Long = 90_000;
+    private Browser _browser = null!;
+
+    private string BaseUrl => PlatformFixture.Address(fixture.Platform.Hub.Services);
+
+    public async Task InitializeAsync() => _browser = await Browser.LaunchAsync();
+
+    public async Task DisposeAsync() => await _browser.DisposeAsync();
+
+    [Fact]
+    public async Task Learner_fixes_an_error_and_submits_while_an_instructor_watches_hints_and_replays()
+    {
+        await using var learner = await _browser.NewPageAsync(BaseUrl);
+        await using var instructor = await _browser.NewPageAsync(BaseUrl);
+        var page = learner.Page;
+
+        // Register, browse the catalog to the exercise, open the workbench.
+        await RegisterAsync(page);
+        await page.GetByRole(AriaRole.Link, new() { Name = "C# Foundations" }).ClickAsync();
+        var clock = Stopwatch.StartNew();
+        await page.Locator("a[href='/exercises/csharp-fizzbuzz']").ClickAsync();
+        await WaitForWorkbenchAsync(page);
+        Report($"editor interactive after in-app navigation: {clock.ElapsedMilliseconds} ms (C#, loopback)");
+        var sessionId = await page.EvaluateAsync<string>("() => __lp.session().sessionId");
+        var starter = await page.EvaluateAsync<string>("() => __lp.editor.getModel().getValue()");
+
+        // The instructor finds the session on the course dashboard and watches it.
+        await SignInAsync(instructor.Page, ServicesFixture.AdminEmail, ServicesFixture.AdminPassword);
+        await instructor.Page.GotoAsync("/teach/csharp-foundations");
+        await instructor.Page.Locator($"tr[data-session='{sessionId}'] a").ClickAsync();
+        await instructor.Page.Locator("#watch-editor .view-lines").WaitForAsync();
+
+        // Type an error: the squiggle appears for the learner and, live, for the watcher.
+        await page.Locator("#editor .view-lines").ClickAsync();
+        await page.Keyboard.PressAsync("Control+End");
+        await page.Keyboard.TypeAsync("\nthis is not valid", new() { Delay = 15 });
+        await page.WaitForFunctionAsync(ErrorCount("__lp.editor.getModel()") + " > 0", null, new() { Timeout = Long });
+        await page.Locator("#editor .squiggly-error").First.WaitForAsync(new() { Timeout = Long });
+        await page.Locator("#editor .view-lines span", new() { HasTextString = "this is not valid" }).Last.HoverAsync();
+        await page.Locator(".monaco-hover .hover-contents").First.WaitForAsync(new() { Timeout = Long });
+        await instructor.Page.WaitForFunctionAsync(
+            "() => monaco.editor.getModels().some(m => m.uri.toString().startsWith('inmemory://watch/') && m.getValue().includes('this is not valid'))",
+            null, new() { Timeout = Long });
+        await instructor.Page.Locator("#watch-editor .squiggly-error").First.WaitForAsync(new() { Timeout = Long });
+
+        // Fix it: the squiggle goes.
+        var typed = await page.EvaluateAsync<int>("() => __lp.editor.getModel().getValue().length") - starter.Length;
+        for (var i = 0; i < typed; i++)
+        {
+            await page.Keyboard.PressAsync("Backspace");
+        }
+
+        Assert.Equal(starter, await page.EvaluateAsync<string>("() => __lp.editor.getModel().getValue()"));
+        await page.WaitForFunctionAsync(ErrorCount("__lp.editor.getModel()") + " === 0", null, new() { Timeout = Long });
+        await page.Locator("#editor .squiggly-error").First.WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = Long });
+
+        // A hint from the instructor shows up in the learner's workbench.
+        await instructor.Page.GetByLabel("Send a hint").FillAsync("Try the modulo operator: i % 15 first.");
+        await instructor.Page.GetByRole(AriaRole.Button, new() { Name = "Send hint" }).ClickAsync();
+        await page.Locator("#hints li", new() { HasTextString = "modulo operator" }).WaitForAsync();
+
+        // Run the starter against the visible tests: failures show their expected/actual message.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run", Exact = true }).ClickAsync();
+        await page.Locator("#verdict[data-verdict]").WaitForAsync(new() { Timeout = Long });
+        Assert.NotEqual("passed", await page.Locator("#verdict").GetAttributeAsync("data-verdict"));
+        Assert.True(await page.Locator("#test-list .test-message").CountAsync() > 0);
+        await Screenshot(page, "learner-workbench-failing");
+
+        // Put the reference solution in (one Monaco edit) and submit: the tests fill in to a verdict.
+        var solution = await SolutionAsync("csharp-fizzbuzz");
+        await page.EvaluateAsync("text => __lp.editor.getModel().setValue(text)", solution);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
+        await page.Locator("#test-list li").First.WaitForAsync(new() { Timeout = Long });
+        await page.Locator("#verdict[data-verdict]").WaitForAsync(new() { Timeout = Long });
+        Assert.Equal("passed", await page.Locator("#verdict").GetAttributeAsync("data-verdict"));
+        var tests = await page.Locator("#test-list li").CountAsync();
+        Assert.True(tests > 0);
+        Assert.Equal(tests, await page.Locator("#test-list li[data-status='pass']").CountAsync());
+        await instructor.Page.Locator("#verdict[data-verdict='passed']").WaitForAsync(new() { Timeout = Long });
+        await Screenshot(page, "learner-workbench");
+
+        // Replay: the timeline holds every edit; playing it reaches the end, and the start is the starter code.
+        await instructor.Page.GetByRole(AriaRole.Button, new() { Name = "Replay session" }).ClickAsync();
+        var slider = instructor.Page.Locator("#replay-slider");
+        await slider.WaitForAsync();
+        var max = int.Parse(await slider.GetAttributeAsync("max") ?? "0");
+        Assert.True(max >= 3, $"expected the typed edits in the replay, got {max}");
+        await instructor.Page.Locator("#replay-speed").SelectOptionAsync("16");
+        await instructor.Page.Locator("#replay-play").ClickAsync();
+        await instructor.Page.WaitForFunctionAsync($"() => document.querySelector('#replay-position').textContent.startsWith('{max} / {max}')", null, new() { Timeout = Long });
+        Assert.Equal("Play", await instructor.Page.Locator("#replay-play").TextContentAsync());
+        await slider.FillAsync("0");
+        await instructor.Page.WaitForFunctionAsync("() => document.querySelector('#replay-position').textContent.startsWith('0 /')");
+        var replayStart = await instructor.Page.EvaluateAsync<string>("() => monaco.editor.getModels().find(m => m.uri.toString().startsWith('inmemory://replay/')).getValue()");
+        Assert.Equal(Normalize(starter), Normalize(replayStart));
+        await slider.FillAsync(max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Screenshot(instructor.Page, "instructor-watch-replay", fullPage: true);
+
+        // A second learner is stuck on an error: the dashboard lists them first, then the one who passed.
+        await using var second = await _browser.NewPageAsync(BaseUrl);
+        await RegisterAsync(second.Page);
+        await second.Page.GotoAsync("/exercises/csharp-sum-of-evens");
+        await WaitForWorkbenchAsync(second.Page);
+        await second.Page.Locator("#editor .view-lines").ClickAsync();
+        await second.Page.Keyboard.PressAsync("Control+End");
+        await second.Page.Keyboard.TypeAsync("\nint broken = ;");
+        await second.Page.WaitForFunctionAsync(ErrorCount("__lp.editor.getModel()") + " > 0", null, new() { Timeout = Long });
+        var secondSession = await second.Page.EvaluateAsync<string>("() => __lp.session().sessionId");
+        await instructor.Page.GetByRole(AriaRole.Link, new() { Name = "← Live sessions" }).ClickAsync();
+        await instructor.Page.Locator($"tr[data-session='{sessionId}']", new() { HasTextString = "passed" }).WaitForAsync(new() { Timeout = Long });
+        await instructor.Page.WaitForFunctionAsync(
+            $"() => {{ const rows = [...document.querySelectorAll('#live-sessions tr[data-session]')].map(r => r.dataset.session); const a = rows.indexOf('{secondSession}'); return a >= 0 && a < rows.indexOf('{sessionId}'); }}",
+            null, new() { Timeout = Long });
+        await Screenshot(instructor.Page, "instructor-dashboard");
+
+        learner.AssertNoConsoleErrors();
+        instructor.AssertNoConsoleErrors();
+        second.AssertNoConsoleErrors();
+    }
+
+    [Theory]
+    [InlineData("python-greet")]
+    [InlineData("javascript-capitalize-words")]
+    public async Task Python_and_javascript_exercises_open_and_run(string exerciseId)
+    {
+        await using var learner = await _browser.NewPageAsync(BaseUrl);
+        var page = learner.Page;
+        await RegisterAsync(page);
+
+        // A cold open: the whole page load, sign-in check, hub connection and session, until the editor takes keys.
+        var clock = Stopwatch.StartNew();
+        await page.GotoAsync($"/exercises/{exerciseId}");
+        await WaitForWorkbenchAsync(page);
+        Report($"editor interactive after a full page load: {clock.ElapsedMilliseconds} ms ({exerciseId}, loopback)");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run", Exact = true }).ClickAsync();
+        await page.Locator("#verdict[data-verdict]").WaitForAsync(new() { Timeout = Long });
+        Assert.True(await page.Locator("#test-list li").CountAsync() > 0);
+
+        // With the solution, submitting passes.
+        await page.EvaluateAsync("text => __lp.editor.getModel().setValue(text)", await SolutionAsync(exerciseId));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
+        await page.Locator("#verdict[data-verdict='passed']").WaitForAsync(new() { Timeout = Long });
+        learner.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task A_dropped_connection_resumes_and_keeps_the_edits()
+    {
+        await using var learner = await _browser.NewPageAsync(BaseUrl);
+        var page = learner.Page;
+        await RegisterAsync(page);
+        await page.GotoAsync("/exercises/python-greet");
+        await WaitForWorkbenchAsync(page);
+
+        await page.EvaluateAsync("() => { window.__lpStates = []; __lp.drop(); }");
+        await page.WaitForFunctionAsync(
+            "() => { const s = window.__lpStates; const i = s.findIndex(x => x === 'reconnecting' || x === 'offline'); return i >= 0 && s.indexOf('connected', i) > i; }",
+            null, new() { Timeout = Long });
+        await page.Locator("#connection[data-state='connected']").WaitForAsync(new() { Timeout = Long });
+        await page.Locator("#editor .view-lines").ClickAsync();
+        await page.Keyboard.PressAsync("Control+End");
+        await page.Keyboard.TypeAsync("\n# still here");
+        await page.WaitForFunctionAsync("() => __lp.version() > 0 && __lp.synced()", null, new() { Timeout = Long });
+        var typed = await page.EvaluateAsync<string>("() => __lp.editor.getModel().getValue()");
+
+        // A reload reopens the session with the text the hub kept.
+        await page.ReloadAsync();
+        await WaitForWorkbenchAsync(page);
+        Assert.Equal(typed, await page.EvaluateAsync<string>("() => __lp.editor.getModel().getValue()"));
+        learner.AssertNoConsoleErrors();
+    }
+
+    /// <summary>Benchmark-ish, no timed assert: opens the same C# exercise several times and prints the figures.</summary>
+    [Fact]
+    public async Task Editor_interactive_time_on_loopback_is_reported()
+    {
+        await using var learner = await _browser.NewPageAsync(BaseUrl);
+        var page = learner.Page;
+        await RegisterAsync(page);
+        var coldLoads = new List<long>();
+        var inApp = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await page.GotoAsync("/exercises/csharp-factorial");
+            await WaitForWorkbenchAsync(page);
+            coldLoads.Add(clock.ElapsedMilliseconds);
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "← Course" }).ClickAsync();
+            clock.Restart();
+            await page.Locator("a[href='/exercises/csharp-factorial']").ClickAsync();
+            await WaitForWorkbenchAsync(page);
+            inApp.Add(clock.ElapsedMilliseconds);
+        }
+
+        static string Figures(List<long> ms) => $"median {ms.Order().ElementAt(ms.Count / 2)} ms, min {ms.Min()}, max {ms.Max()} (n={ms.Count})";
+        Report($"editor interactive, full page load: {Figures(coldLoads)}");
+        Report($"editor interactive, in-app navigation: {Figures(inApp)}");
+        learner.AssertNoConsoleErrors();
+    }
+
+    private static string ErrorCount(string model) =>
+        $"() => monaco.editor.getModelMarkers({{ resource: {model}.uri }}).filter(m => m.severity === 8).length";
+
+    private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);
+
+    private static async Task WaitForWorkbenchAsync(IPage page)
+    {
+        await page.Locator(".workbench[data-ready='true'] #editor .view-lines").WaitForAsync(new() { Timeout = Long });
+        await page.Locator("#connection[data-state='connected']").WaitForAsync(new() { Timeout = Long });
+    }
+
+    private static async Task RegisterAsync(IPage page)
+    {
+        await page.GotoAsync("/");
+        await page.GetByLabel("Display name").FillAsync("Browser Learner");
+        await page.Locator("#register-email").FillAsync($"web-{Guid.NewGuid():N}@example.test");
+        await page.Locator("#register-password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Courses" }).WaitForAsync();
+    }
+
+    private static async Task SignInAsync(IPage page, string email, string password)
+    {
+        await page.GotoAsync("/signin");
+        await page.Locator("#signin-email").FillAsync(email);
+        await page.Locator("#signin-password").FillAsync(password);
+        await page.Keyboard.PressAsync("Enter"); // the form submits from the keyboard
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Courses" }).WaitForAsync();
+    }
+
+    private async Task<string> SolutionAsync(string exerciseId)
+    {
+        using var login = await fixture.Platform.Client().PostAsJsonAsync("/api/auth/login", new { email = ServicesFixture.AdminEmail, password = ServicesFixture.AdminPassword });
+        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+        using var admin = fixture.Platform.Client(token);
+        var exercise = await admin.GetFromJsonAsync<JsonElement>($"/api/exercises/{exerciseId}/full");
+        return exercise.GetProperty("solution")[0].GetProperty("content").GetString()!;
+    }
+
+    private void Report(string line)
+    {
+        output.WriteLine(line);
+        Console.WriteLine("[bench] " + line);
+    }
+
+    /// <summary>
+    /// Into the test output folder; with LP_UPDATE_SCREENSHOTS=1 into docs/screenshots instead (the README shows
+    /// those), so that an ordinary test run leaves the working tree clean.
+    /// </summary>
+    private static async Task Screenshot(IPage page, string name, bool fullPage = false)
+    {
+        if (Environment.GetEnvironmentVariable("LP_UPDATE_SCREENSHOTS") != "1")
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "screenshots", name + ".png"), FullPage = fullPage });
+            return;
+        }
+
+        var dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Combine(dir, "LearningPlatform.sln")))
+        {
+            dir = Path.GetDirectoryName(dir);
+        }
+
+        if (dir is null)
+        {
+            return;
+        }
+
+        var folder = Path.Combine(dir, "docs", "screenshots");
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = fullPage });
+    }
+}
