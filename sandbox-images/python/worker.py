@@ -20,13 +20,23 @@ def _getvalue_lenient(self):
 
 _pytest.capture.CaptureIO.getvalue = _getvalue_lenient
 
-_out = os.fdopen(3, "w", encoding="utf-8", errors="replace", buffering=1)
-_dumps = json.dumps
+def _make_sender():
+    out = os.fdopen(3, "w", encoding="utf-8", errors="replace", buffering=1)
+    dumps = json.dumps
+    nonce = [""]  # set once the run arrives; lives only in this closure
+
+    def send(msg):
+        out.write((nonce[0] + " " if nonce[0] else "") + dumps(msg) + "\n")
+        out.flush()
+
+    def arm(value):
+        nonce[0] = value
+
+    return send, arm
 
 
-def send(msg):
-    _out.write(_dumps(msg) + "\n")
-    _out.flush()
+send, _arm = _make_sender()
+del _make_sender
 
 
 WATCHED = ("builtins", "pytest", "_pytest", "pluggy", "unittest", "json", "os", "inspect")
@@ -170,6 +180,8 @@ def main():
     if not line:
         return
     run = json.loads(line)
+    _arm(run.pop("nonce", ""))
+    globals().pop("_arm", None)
     tests = [f for f in run["files"] if f in run.get("testFiles", [])]
     plugin = Plugin(int(run.get("testOutputChars", 500)))
     before = snapshot()

@@ -204,6 +204,7 @@ internal sealed partial class RunExecutor(
                 o.ExitCode = (int?)Long(frame, "code");
                 o.MemoryFailCount = Long(frame, "memoryFailCount") ?? 0;
                 o.OomKills = Long(frame, "oomKills") ?? 0;
+                o.ForgedResults = Long(frame, "forgedResults") ?? 0;
                 o.CpuMs = Long(frame, "cpuMs");
                 o.PeakMemoryBytes = Long(frame, "peakMemoryBytes");
                 o.OutputBytes = Long(frame, "outputBytes");
