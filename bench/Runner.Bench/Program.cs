@@ -111,6 +111,7 @@ internal sealed class Runner : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
         });
         builder.AddServiceDefaults("runner");
+        builder.Configuration.AddInMemoryCollection(PinnedImages());
         builder.Services.AddRunner();
         var host = builder.Build();
         await host.StartAsync();
@@ -118,6 +119,29 @@ internal sealed class Runner : IAsyncDisposable
         // First C# compilation in a process costs seconds: not part of the figures.
         await host.Services.GetRequiredService<LearningPlatform.RunnerHost.Languages.CSharp.CSharpWarmup>().Warmed.Task;
         return runner;
+    }
+
+    /// This checkout's image builds (content-hash tags), not whatever :latest another checkout last built.
+    private static Dictionary<string, string?> PinnedImages()
+    {
+        var pinned = new Dictionary<string, string?>();
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "sandbox-images", "build.sh")))
+        {
+            dir = dir.Parent;
+        }
+        if (dir is null)
+        {
+            return pinned;
+        }
+        using var p = Process.Start(new ProcessStartInfo("bash", ["sandbox-images/build.sh", "--tags"]) { WorkingDirectory = dir.FullName, RedirectStandardOutput = true })!;
+        foreach (var line in p.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = line.Split(' ', 2);
+            pinned[$"Runner:Sandbox:Images:{parts[0]}"] = parts[1].Trim();
+        }
+        p.WaitForExit();
+        return pinned;
     }
 
     public async Task WaitPoolFullAsync()

@@ -10,7 +10,8 @@ const { expect, jest, state, fmt } = require('./expect.js');
 
 const writeSync = fs.writeSync;
 const stringify = JSON.stringify;
-const send = (msg) => { try { writeSync(3, stringify(msg) + '\n'); } catch { /* fd closed by the tests: they count as not run */ } };
+let nonce = ''; // the run's report nonce: module-private, never exported or put on a global
+const send = (msg) => { try { writeSync(3, (nonce ? nonce + ' ' : '') + stringify(msg) + '\n'); } catch { /* fd closed by the tests: they count as not run */ } };
 const clip = (s, n) => (s.length <= n ? s : s.slice(0, n - 1) + '…');
 
 register(pathToFileURL('/opt/sandbox/loader.mjs'));
@@ -208,6 +209,8 @@ async function main() {
   const input = fs.readFileSync(0, 'utf8');
   if (!input.trim()) return;
   const run = JSON.parse(input.split('\n')[0]);
+  nonce = String(run.nonce || '');
+  delete run.nonce;
   const outputChars = run.testOutputChars || 500;
   const testFiles = run.files.filter((f) => (run.testFiles || []).includes(f));
   for (const f of testFiles) {

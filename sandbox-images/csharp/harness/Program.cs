@@ -14,6 +14,9 @@ public static class Program
 {
     private static readonly Stream Results = new FileStream(new SafeFileHandle(3, ownsHandle: false), FileAccess.Write, 1);
 
+    // The run's report nonce (see supervisor.py): every report line starts with it.
+    private static string _nonce = "";
+
     public static async Task<int> Main()
     {
         // Touch what a run needs so a warm container has it loaded and jitted before the run arrives.
@@ -27,6 +30,7 @@ public static class Program
             return 0;
         }
         using var run = JsonDocument.Parse(input.Split('\n')[0]);
+        _nonce = run.RootElement.TryGetProperty("nonce", out var n) ? n.GetString() ?? "" : "";
         var outputChars = run.RootElement.TryGetProperty("testOutputChars", out var oc) ? oc.GetInt32() : 500;
         var file = run.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetString()!).First(f => f.EndsWith(".dll", StringComparison.Ordinal));
         var bytes = File.ReadAllBytes(Path.Combine("/work", file));
@@ -229,6 +233,10 @@ public static class Program
     private static void Send(Action<Utf8JsonWriter> body)
     {
         var buffer = new MemoryStream();
+        if (_nonce.Length > 0)
+        {
+            buffer.Write(Encoding.ASCII.GetBytes(_nonce + " "));
+        }
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();

@@ -19,6 +19,7 @@ internal sealed class RunObservation
     public int? ExitCode { get; set; }
     public long MemoryFailCount { get; set; }
     public long OomKills { get; set; }
+    public long ForgedResults { get; set; }
     public string OutputText { get; set; } = "";
     public string? SupervisorError { get; set; }
     public long? CpuMs { get; set; }
@@ -64,6 +65,10 @@ internal static partial class Grader
         if (o.SupervisorError is not null)
         {
             return (RunVerdict.RuntimeError, o.SupervisorError, tests, diagnostics);
+        }
+        if (o.ForgedResults > 0)
+        {
+            return (RunVerdict.RuntimeError, "the code wrote to the test harness's result channel", tests, diagnostics);
         }
         if (o.CollectErrors.Count > 0)
         {

@@ -88,7 +88,8 @@ internal sealed partial class RunExecutor(
             var runClock = Stopwatch.StartNew();
             container = pool.TryTake(request.Language);
             var warm = container is not null;
-            container ??= await factory.CreateStartedAsync(request.Language, pooled: false, ct);
+            // Not cancellable half-way: a create cancelled mid-request could leave a container we never learn of.
+            container ??= await factory.CreateStartedAsync(request.Language, pooled: false, CancellationToken.None);
             await Emit((s, at) => new RunStarted(request.RunId, s, at, warm));
 
             var observation = new RunObservation();
@@ -204,6 +205,7 @@ internal sealed partial class RunExecutor(
                 o.ExitCode = (int?)Long(frame, "code");
                 o.MemoryFailCount = Long(frame, "memoryFailCount") ?? 0;
                 o.OomKills = Long(frame, "oomKills") ?? 0;
+                o.ForgedResults = Long(frame, "forgedResults") ?? 0;
                 o.CpuMs = Long(frame, "cpuMs");
                 o.PeakMemoryBytes = Long(frame, "peakMemoryBytes");
                 o.OutputBytes = Long(frame, "outputBytes");

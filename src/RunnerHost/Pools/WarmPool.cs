@@ -67,7 +67,9 @@ internal sealed class WarmPool(SandboxFactory factory, IOptions<PoolOptions> opt
                 taken = c;
                 break;
             }
-            _ = c.DisposeAsync().AsTask();
+            var removal = c.DisposeAsync().AsTask();
+            _inFlight.TryAdd(removal, 0);
+            _ = removal.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
         }
         if (taken is null)
         {
@@ -161,18 +163,18 @@ internal sealed class WarmPool(SandboxFactory factory, IOptions<PoolOptions> opt
     private async Task CreateOneAsync(RunLanguage language, ConcurrentQueue<SandboxContainer> q, CancellationToken ct)
     {
         var ok = false;
+        SandboxContainer? c = null;
         try
         {
             // Not cancelled half-way: a create cancelled mid-request could leave a container we never learn of.
-            var c = await factory.CreateStartedAsync(language, pooled: true, CancellationToken.None);
+            c = await factory.CreateStartedAsync(language, pooled: true, CancellationToken.None);
             if (await c.WaitReadyAsync(TimeSpan.FromSeconds(_o.ReadyTimeoutSeconds), ct) && !ct.IsCancellationRequested)
             {
                 q.Enqueue(c);
                 ok = true;
             }
-            else
+            else if (!ct.IsCancellationRequested)
             {
-                await c.DisposeAsync();
                 PoolLog.NotReady(logger, c.Id);
             }
         }
@@ -185,6 +187,10 @@ internal sealed class WarmPool(SandboxFactory factory, IOptions<PoolOptions> opt
         }
         finally
         {
+            if (!ok && c is not null)
+            {
+                await c.DisposeAsync();
+            }
             _creating.AddOrUpdate(language, 0, (_, n) => n - 1);
             Interlocked.Decrement(ref _creatingTotal);
             // Keep filling after a success; after a failure wait for the next take or recycle tick (no hot loop

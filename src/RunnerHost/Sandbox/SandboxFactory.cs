@@ -12,7 +12,10 @@ internal sealed class SandboxFactory(IDockerClient docker, IOptions<SandboxOptio
 {
     private readonly SandboxOptions _o = options.Value;
 
-    public string ImageFor(RunLanguage language) => $"{_o.ImagePrefix}-{LanguageName(language)}:latest";
+    public string ImageFor(RunLanguage language) =>
+        _o.Images.TryGetValue(LanguageName(language), out var image) && !string.IsNullOrWhiteSpace(image)
+            ? image
+            : $"{_o.ImagePrefix}-{LanguageName(language)}:{_o.ImageTag}";
 
     public static string LanguageName(RunLanguage language) => language switch
     {

@@ -9,8 +9,14 @@ public sealed class SandboxOptions
 
     [Required] public string DockerEndpoint { get; set; } = "unix:///var/run/docker.sock";
 
-    /// Images are "{ImagePrefix}-{python|javascript|csharp}:latest", built by sandbox-images/build.sh.
+    /// Images are "{ImagePrefix}-{python|javascript|csharp}:{ImageTag}", built by sandbox-images/build.sh.
     [Required] public string ImagePrefix { get; set; } = "learningplatform/sandbox";
+
+    [Required, RegularExpression("^[A-Za-z0-9_.-]{1,128}$")] public string ImageTag { get; set; } = "latest";
+
+    /// Per-language full image references (keys python, javascript, csharp), e.g. the content-hash tags printed by
+    /// `sandbox-images/build.sh --tags`, to pin exactly one build of each image.
+    public Dictionary<string, string> Images { get; set; } = [];
 
     [Range(32L << 20, 8L << 30)] public long MemoryBytes { get; set; } = 256L << 20;
     [Range(10_000_000L, 8_000_000_000L)] public long NanoCpus { get; set; } = 1_000_000_000;

@@ -30,6 +30,21 @@ public sealed class WarmPoolTests(RunnerFixture fx)
     }
 
     [Fact]
+    public async Task Stopping_while_the_pool_fills_leaves_no_container()
+    {
+        using var host = RunnerFixture.BuildHost(new Dictionary<string, string?> { ["Runner:Pools:Size"] = "2", ["Runner:Pools:FillConcurrency"] = "4" });
+        var identity = host.Services.GetRequiredService<LearningPlatform.RunnerHost.Sandbox.RunnerIdentity>();
+        var docker = host.Services.GetRequiredService<Docker.DotNet.IDockerClient>();
+        await host.StartAsync();
+        // Stop as soon as the first containers exist, while others are still being created and warming up.
+        await RunnerFixture.WaitUntilAsync(async () => (await RunnerFixture.ContainersOfAsync(docker, identity.Id)).Count > 0,
+            TimeSpan.FromMinutes(1), "the pool started creating containers");
+        await host.StopAsync();
+
+        Assert.Empty(await RunnerFixture.ContainersOfAsync(docker, identity.Id));
+    }
+
+    [Fact]
     public async Task Pools_off_starts_every_run_cold()
     {
         using var host = RunnerFixture.BuildHost(new Dictionary<string, string?> { ["Runner:Pools:Size"] = "0" });

@@ -12,7 +12,7 @@ public sealed class SandboxReaperTests(RunnerFixture fx)
     {
         var created = await fx.Docker.Containers.CreateContainerAsync(new CreateContainerParameters
         {
-            Image = "learningplatform/sandbox-python:latest",
+            Image = fx.Services.GetRequiredService<SandboxFactory>().ImageFor(LearningPlatform.Contracts.Runs.RunLanguage.Python),
             Entrypoint = ["sleep", "600"],
             NetworkDisabled = true,
             Labels = new Dictionary<string, string>
