@@ -3,6 +3,9 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 ARG PROJECT
 WORKDIR /src
 COPY . .
+# The Hub serves the browser client bundled by npm (src/Hub/ClientApp); the other deployables skip it.
+RUN if [ "$PROJECT" = "Hub" ]; then apt-get update -q && apt-get install -y -q nodejs npm >/dev/null \
+      && cd src/Hub/ClientApp && npm ci --no-audit --no-fund && npm run build; fi
 RUN dotnet publish src/${PROJECT}/LearningPlatform.${PROJECT}.csproj -c Release -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0

@@ -16,11 +16,9 @@ namespace LearningPlatform.Contracts.Runs;
 /// as JSON, which also carries <c>type</c>). Trimmed with MAXLEN ~ 1000 and expires 1 hour after the last write.
 /// The last entry is always <c>finished</c>. A reclaimed run may append a second sequence starting at
 /// <c>accepted</c>; consumers should reset on an <c>accepted</c> event.</description></item>
-/// <item><description><b><c>runs:results</c></b> (<see cref="Results"/>): one entry per finished run, fields
-/// <c>runId</c> and <c>result</c> (<see cref="RunResult"/> as JSON). MAXLEN ~ 100000. Handlers must be idempotent:
-/// a run can finish twice if a runner died after publishing but before acknowledging.</description></item>
-/// <item><description>RunnerHost also publishes the integration event <c>RunCompleted(result)</c> on the event bus
-/// (<c>events:run-completed</c>, event id = run id) right before the <c>runs:results</c> entry.</description></item>
+/// <item><description>The result leaves as the integration event <c>RunCompleted(result)</c> on the event bus
+/// (<c>events:run-completed</c>, event id = run id). Handlers must be idempotent: a run can finish twice if a runner
+/// died after publishing but before acknowledging.</description></item>
 /// </list>
 /// Every key above is prefixed with the deployment's <c>Redis:KeyPrefix</c> (empty by default), as all keys are.
 /// </summary>
@@ -32,11 +30,8 @@ public static class RunStreams
     /// <summary>Consumer group of the runners on <see cref="Requests"/>.</summary>
     public const string ConsumerGroup = "runners";
 
-    /// <summary>Stream of final results (fields <c>runId</c>, <c>result</c>).</summary>
-    public const string Results = "runs:results";
-
     /// <summary>Field names used in the entries.</summary>
-    public const string RequestField = "request", EventTypeField = "type", EventField = "event", RunIdField = "runId", ResultField = "result";
+    public const string RequestField = "request", EventTypeField = "type", EventField = "event";
 
     /// <summary>The per-run event stream key: <c>runs:{runId}:events</c>.</summary>
     public static string EventsKey(string runId) => $"runs:{runId}:events";

@@ -12,7 +12,7 @@ using StackExchange.Redis;
 namespace LearningPlatform.RunnerHost.Queue;
 
 /// Consumes run requests from the runs:requests stream (consumer group "runners"), runs each, publishes its events
-/// to runs:{runId}:events and its result to runs:results, then acknowledges. Entries a dead runner left pending are
+/// to runs:{runId}:events and its result as the RunCompleted integration event, then acknowledges. Entries a dead runner left pending are
 /// reclaimed with XAUTOCLAIM; entries this runner is working on have their idle time refreshed so that no live
 /// run is taken over.
 internal sealed class RedisRunQueue(
@@ -159,12 +159,8 @@ internal sealed class RedisRunQueue(
             {
                 result = await executor.ExecuteAsync(request, e => new ValueTask(PublishEventAsync(db, eventsKey, ttl, e)), ct);
             }
-            // Both the documented results stream and the platform's integration event (event id = run id, so a run
-            // finished twice after a reclaim is recognised as the same fact).
+            // Event id = run id: a run finished twice after a reclaim is recognised as the same fact.
             await events.PublishAsync(new RunCompleted(result), eventId: request.RunId, ct);
-            await db.StreamAddAsync(keys.Key(RunStreams.Results),
-                [new NameValueEntry(RunStreams.RunIdField, request.RunId), new NameValueEntry(RunStreams.ResultField, JsonSerializer.Serialize(result, RunJson.Options))],
-                maxLength: _o.ResultsMaxLength, useApproximateMaxLength: true);
             await db.StreamAcknowledgeAsync(Requests, RunStreams.ConsumerGroup, entry.Id);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

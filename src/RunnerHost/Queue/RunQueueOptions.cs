@@ -29,5 +29,4 @@ public sealed class RunQueueOptions
 
     [Range(10, 1_000_000)] public int EventsMaxLength { get; set; } = 1000;
     [Range(10, 30 * 86_400)] public int EventsTtlSeconds { get; set; } = 3600;
-    [Range(100, 100_000_000)] public int ResultsMaxLength { get; set; } = 100_000;
 }

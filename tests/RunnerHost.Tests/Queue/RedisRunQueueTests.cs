@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LearningPlatform.Contracts.Events;
 using LearningPlatform.Contracts.Runs;
 using LearningPlatform.RunnerHost.Tests.Execution;
 using Microsoft.Extensions.Hosting;
@@ -52,13 +53,14 @@ public sealed class RedisRunQueueTests : IAsyncLifetime
         RunResult? found = null;
         await RunnerFixture.WaitUntilAsync(async () =>
         {
-            var entries = await Db.StreamRangeAsync(Key(RunStreams.Results), "-", "+", count: 200, messageOrder: Order.Descending);
-            var json = entries.Where(e => e[RunStreams.RunIdField] == runId).Select(e => (string?)e[RunStreams.ResultField]).FirstOrDefault();
+            // The RunCompleted integration event, as the bus writes it: event id = run id, the event as JSON payload.
+            var entries = await Db.StreamRangeAsync(Key("events:" + RunCompleted.EventType), "-", "+", count: 200, messageOrder: Order.Descending);
+            var json = entries.Where(e => e["id"] == runId).Select(e => (string?)e["payload"]).FirstOrDefault();
             if (json is null)
             {
                 return false;
             }
-            found = JsonSerializer.Deserialize<RunResult>(json, RunJson.Options);
+            found = JsonSerializer.Deserialize<RunCompleted>(json, RunJson.Options)!.Result;
             return true;
         }, timeout, $"a result for run {runId}");
         return found!;
