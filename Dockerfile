@@ -11,6 +11,8 @@ RUN dotnet publish src/${PROJECT}/LearningPlatform.${PROJECT}.csproj -c Release 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 ARG PROJECT
 ENV PROJECT=${PROJECT}
+# The Hub's live Python diagnostics parse (never run) learners' code with a python3 helper.
+RUN if [ "$PROJECT" = "Hub" ]; then apt-get update -q && apt-get install -y -q python3-minimal >/dev/null && rm -rf /var/lib/apt/lists/*; fi
 WORKDIR /app
 COPY --from=build /app .
 ENTRYPOINT ["sh", "-c", "exec dotnet LearningPlatform.${PROJECT}.dll"]

@@ -217,7 +217,8 @@ async function replayPanel(conn, session, host) {
     const k = Number(slider.value);
     if (k >= edits.length) { stop(); return; }
     show(k + 1);
-    const gap = k + 1 < edits.length ? new Date(edits[k + 1].at) - new Date(edits[k].at) : 0;
+    if (k + 1 >= edits.length) { stop(); return; } // at the end: Play again at once, not one tick later
+    const gap = new Date(edits[k + 1].at) - new Date(edits[k].at);
     timer = setTimeout(step, Math.min(Math.max(gap, 16), 2000) / Number(speed.value));
   }
   play.addEventListener('click', () => {
