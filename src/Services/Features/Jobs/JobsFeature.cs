@@ -8,6 +8,7 @@ using LearningPlatform.ServiceDefaults.Auth;
 using LearningPlatform.ServiceDefaults.Redis;
 using LearningPlatform.Services.Features.Recommendations;
 using Microsoft.Extensions.Options;
+using MongoDB.Driver;
 using StackExchange.Redis;
 
 namespace LearningPlatform.Services.Features.Jobs;
@@ -23,15 +24,15 @@ public static class JobsFeature
     {
         builder.Services.AddValidatedOptions<JobsOptions>(JobsOptions.SectionName);
         var mongo = builder.Configuration.GetConnectionString("Mongo");
-        builder.Services.AddHangfire((sp, config) =>
+        // The storage is this host's own singleton, registered before AddHangfire (which only adds one when none is
+        // there): Hangfire's global JobStorage.Current would make every host of a process share the last one
+        // configured, with its Redis connection and key prefix.
+        builder.Services.AddSingleton<JobStorage>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
-            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings();
             if (!string.IsNullOrEmpty(mongo))
             {
-                config.UseMongoStorage(mongo, options.MongoDatabase, new MongoStorageOptions
+                return new MongoStorage(MongoClientSettings.FromConnectionString(mongo), options.MongoDatabase, new MongoStorageOptions
                 {
                     MigrationOptions = new MongoMigrationOptions
                     {
@@ -43,14 +44,16 @@ public static class JobsFeature
                     CheckConnection = false,
                 });
             }
-            else
+
+            return new RedisStorage(sp.GetRequiredService<IConnectionMultiplexer>(), new RedisStorageOptions
             {
-                config.UseRedisStorage(sp.GetRequiredService<IConnectionMultiplexer>(), new RedisStorageOptions
-                {
-                    Prefix = sp.GetRequiredService<RedisKeys>().Key(options.RedisPrefix).ToString(),
-                });
-            }
+                Prefix = sp.GetRequiredService<RedisKeys>().Key(options.RedisPrefix).ToString(),
+            });
         });
+        builder.Services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
         if (builder.Configuration.GetValue(JobsOptions.SectionName + ":" + nameof(JobsOptions.RunServer), true))
         {
             builder.Services.AddHangfireServer((sp, server) =>
