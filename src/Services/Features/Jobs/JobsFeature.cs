@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.Mongo;
 using Hangfire.Mongo.Migration.Strategies;
 using Hangfire.Mongo.Migration.Strategies.Backup;
@@ -24,9 +25,10 @@ public static class JobsFeature
     {
         builder.Services.AddValidatedOptions<JobsOptions>(JobsOptions.SectionName);
         var mongo = builder.Configuration.GetConnectionString("Mongo");
-        // The storage is this host's own singleton, registered before AddHangfire (which only adds one when none is
-        // there): Hangfire's global JobStorage.Current would make every host of a process share the last one
-        // configured, with its Redis connection and key prefix.
+        // The storage and the job activator are this host's own singletons, registered before AddHangfire (which adds
+        // them only when none are there): Hangfire's global JobStorage.Current and JobActivator.Current would make
+        // every host of a process share the last one configured, with its Redis connection, key prefix and services.
+        builder.Services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         builder.Services.AddSingleton<JobStorage>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
