@@ -65,8 +65,13 @@ public sealed class LearningLoopTests(LearningFixture host)
             return (mine.Count > 0, mine);
         }, what: "RecommendationsUpdated on its stream");
         Assert.Equal(refreshed.Select(r => r.ExerciseId), published[^1].Items.Select(i => i.ExerciseId));
+        // The job publishes before Hangfire marks it succeeded: wait for the state, don't catch it mid-transition.
         var monitoring = host.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        Assert.Contains(monitoring.SucceededJobs(0, 500), j => j.Value.Job?.Method.Name == "RefreshLearnerAsync" && Equals(j.Value.Job.Args[0], userId));
+        await LearningFixture.WaitForAsync(() =>
+        {
+            var succeeded = monitoring.SucceededJobs(0, 500);
+            return Task.FromResult((succeeded.Any(j => j.Value.Job?.Method.Name == "RefreshLearnerAsync" && Equals(j.Value.Job.Args[0], userId)), succeeded.Count));
+        }, what: "the learner's refresh job in Hangfire's succeeded list");
 
         // the same submission again, under another event id: not counted twice
         var duplicate = new SubmissionEvaluated(passing, userId, "python-greet", "python-foundations", RunVerdict.Passed, 2, 2,
