@@ -4,7 +4,7 @@
 //      round trip of each ApplyEdits (the edit acknowledgement) and counting diagnostics pushed meanwhile.
 // Needs a running platform (./run.sh) and the Jwt signing key it uses (from .dev/secrets.env) to mint learners' tokens.
 // Usage: dotnet run -c Release --project bench/Hub.Bench -- [url=http://localhost:8080] [connections=15000]
-//        [typers=1000] [rate=5] [seconds=30] [pid=<hub process id, for memory>]
+//        [typers=1000] [rate=5] [seconds=30] [exercise=python-greet] [pid=<hub process id, for memory>]
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Claims;
@@ -69,7 +69,7 @@ foreach (var hub in active)
     hub.On<DiagnosticsMessage>("Diagnostics", _ => Interlocked.Increment(ref diagnostics));
 }
 
-var sessions = await Task.WhenAll(active.Select(h => h.InvokeAsync<SessionSnapshot>("OpenExercise", "python-greet")));
+var sessions = await Task.WhenAll(active.Select(h => h.InvokeAsync<SessionSnapshot>("OpenExercise", Opt("exercise", "python-greet"))));
 var latencies = new ConcurrentBag<double>();
 var errors = 0;
 var interval = TimeSpan.FromSeconds(1 / rate);
