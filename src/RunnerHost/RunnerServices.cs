@@ -8,6 +8,7 @@ using LearningPlatform.RunnerHost.Languages.Python;
 using LearningPlatform.RunnerHost.Pools;
 using LearningPlatform.RunnerHost.Queue;
 using LearningPlatform.RunnerHost.Sandbox;
+using LearningPlatform.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
 namespace LearningPlatform.RunnerHost;
@@ -17,11 +18,11 @@ internal static class RunnerServices
     /// Everything the runner needs, each limit an option validated at start. Call after AddServiceDefaults.
     public static IServiceCollection AddRunner(this IServiceCollection services)
     {
-        services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<CSharpOptions>().BindConfiguration(CSharpOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<PoolOptions>().BindConfiguration(PoolOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RunQueueOptions>().BindConfiguration(RunQueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<SandboxOptions>(SandboxOptions.SectionName);
+        services.AddValidatedOptions<CSharpOptions>(CSharpOptions.SectionName);
+        services.AddValidatedOptions<PoolOptions>(PoolOptions.SectionName);
+        services.AddValidatedOptions<AdmissionOptions>(AdmissionOptions.SectionName);
+        services.AddValidatedOptions<RunQueueOptions>(RunQueueOptions.SectionName);
 
         services.AddSingleton<RunnerIdentity>();
         services.AddSingleton<IDockerClient>(sp =>
