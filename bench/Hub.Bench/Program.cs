@@ -61,6 +61,12 @@ if (pid is not null && connected > 0)
     Console.WriteLine($"hub RSS: {baseline / 1048576.0:0} MiB before, {loaded / 1048576.0:0} MiB with {connected} connections: {(loaded - baseline) / 1024.0 / connected:0.0} KB per connection");
 }
 
+if (int.Parse(Opt("hold", "0")) is > 0 and var hold)
+{
+    Console.WriteLine($"holding the connections for {hold} s");
+    await Task.Delay(TimeSpan.FromSeconds(hold));
+}
+
 // Typing: each typer opens the exercise and appends one character per tick, awaiting each acknowledgement.
 var active = hubs.Where(h => h is not null).Take(typers).ToArray();
 var diagnostics = 0L;
