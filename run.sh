@@ -47,7 +47,7 @@ trap stop INT TERM EXIT
 
 start() { # name project url [extra env...]
   local name=$1 project=$2 url=$3; shift 3
-  (cd "$root" && env "$@" Urls="$url" dotnet "src/$project/bin/Release/net10.0/LearningPlatform.$project.dll" \
+  (cd "$root" && exec env "$@" Urls="$url" dotnet "src/$project/bin/Release/net10.0/LearningPlatform.$project.dll" \
     >"data/logs/$name.log" 2>&1) &
   pids+=($!)
 }

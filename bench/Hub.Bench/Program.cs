@@ -1,46 +1,59 @@
-// Load on one hub process through the real .NET SignalR client (see README "Figures"):
+// Load on one hub process through the real .NET SignalR client (see README "Figures"). Needs a running platform
+// (./run.sh) and the Jwt signing key it uses (from .dev/secrets.env) to mint learners' tokens.
+//
+// Default mode (connections, typing):
 //   1. opens `connections` authenticated connections (idle) and reports the Hub's memory per connection;
-//   2. has `typers` of them open an exercise and type one character every 1/rate s for `seconds`, measuring the
-//      round trip of each ApplyEdits (the edit acknowledgement) and counting diagnostics pushed meanwhile.
-// Needs a running platform (./run.sh) and the Jwt signing key it uses (from .dev/secrets.env) to mint learners' tokens.
+//   2. has `typers` of them open an exercise and type one character every 1/rate s for `seconds` on a fixed
+//      schedule (a late answer does not delay the next keystroke's due time), measuring the round trip of each
+//      ApplyEdits (the edit acknowledgement), the Hub's and this client's CPU, and the diagnostics pushed. With
+//      errors=true every keystroke alternately breaks the syntax and mends it, so every analysed version changes
+//      the markers and is pushed: the freshness figures then say how far diagnostics lag behind the typing.
+// mode=diagnostics: one learner types into a ~200-line C# file (keystroke -> syntax markers, keystroke -> compiler
+//   markers, as round trips through the real client on loopback).
+//
 // Usage: dotnet run -c Release --project bench/Hub.Bench -- [url=http://localhost:8080] [connections=15000]
-//        [typers=1000] [rate=5] [seconds=30] [exercise=python-greet] [pid=<hub process id, for memory>]
+//        [typers=1000] [rate=5] [seconds=30] [exercise=python-greet] [errors=false] [protocol=json|messagepack]
+//        [pid=<hub process id, for memory and CPU>] [hold=<seconds to keep the idle connections, for a heap dump>]
+//        dotnet run -c Release --project bench/Hub.Bench -- mode=diagnostics [keystrokes=300] [debounce=150]
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Claims;
 using System.Text;
 using LearningPlatform.Contracts.Workbench;
+using LearningPlatform.Diagnostics.Bench;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 var options = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
 string Opt(string name, string fallback) => options.GetValueOrDefault(name, fallback);
 var url = Opt("url", "http://localhost:8080") + "/hubs/workbench";
-var connections = int.Parse(Opt("connections", "15000"));
-var typers = Math.Min(connections, int.Parse(Opt("typers", "1000")));
-var rate = double.Parse(Opt("rate", "5"));
-var seconds = int.Parse(Opt("seconds", "30"));
+var messagePack = Opt("protocol", "json") == "messagepack";
 int? pid = options.TryGetValue("pid", out var p) ? int.Parse(p) : null;
 var key = Environment.GetEnvironmentVariable("Jwt__SigningKey") ?? ReadSecret("Jwt__SigningKey")
     ?? throw new InvalidOperationException("Set Jwt__SigningKey (./run.sh keeps it in .dev/secrets.env).");
 
+if (Opt("mode", "load") == "diagnostics")
+{
+    await DiagnosticsRoundTripsAsync(int.Parse(Opt("keystrokes", "300")), double.Parse(Opt("debounce", "150")));
+    return;
+}
+
+var connections = int.Parse(Opt("connections", "15000"));
+var typers = Math.Min(connections, int.Parse(Opt("typers", "1000")));
+var rate = double.Parse(Opt("rate", "5"));
+var seconds = int.Parse(Opt("seconds", "30"));
+var errors = bool.Parse(Opt("errors", "false"));
+
 var baseline = Rss(pid);
-Console.WriteLine($"connecting {connections} clients to {url} …");
+Console.WriteLine($"connecting {connections} clients to {url} ({(messagePack ? "MessagePack" : "JSON")}) …");
 var hubs = new HubConnection[connections];
 var connectWatch = Stopwatch.StartNew();
 var failures = 0;
 await Parallel.ForEachAsync(Enumerable.Range(0, connections), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
 {
-    var token = Token($"bench-{i}");
-    var connection = new HubConnectionBuilder()
-        .WithUrl(url, o =>
-        {
-            o.AccessTokenProvider = () => Task.FromResult<string?>(token);
-            o.SkipNegotiation = true;
-            o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
-        })
-        .Build();
+    var connection = Connect($"bench-{i}");
     try
     {
         await connection.StartAsync(ct);
@@ -67,25 +80,37 @@ if (int.Parse(Opt("hold", "0")) is > 0 and var hold)
     await Task.Delay(TimeSpan.FromSeconds(hold));
 }
 
-// Typing: each typer opens the exercise and appends one character per tick, awaiting each acknowledgement.
+// Typing: each typer opens the exercise and changes one character per tick, awaiting each acknowledgement.
 var active = hubs.Where(h => h is not null).Take(typers).ToArray();
-var diagnostics = 0L;
+var pushes = 0L;
+var sent = new ConcurrentDictionary<(string Session, long Version), long>();
+var freshness = new ConcurrentBag<double>();
 foreach (var hub in active)
 {
-    hub.On<DiagnosticsMessage>("Diagnostics", _ => Interlocked.Increment(ref diagnostics));
+    hub.On<DiagnosticsMessage>("Diagnostics", d =>
+    {
+        Interlocked.Increment(ref pushes);
+        if (d.Layer == DiagnosticsLayer.Syntax && sent.TryGetValue((d.SessionId, d.Version), out var at))
+        {
+            freshness.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
+        }
+    });
 }
 
 var sessions = await Task.WhenAll(active.Select(h => h.InvokeAsync<SessionSnapshot>("OpenExercise", Opt("exercise", "python-greet"))));
 var latencies = new ConcurrentBag<double>();
-var errors = 0;
+var failed = 0;
+var versionsSent = 0L;
 var interval = TimeSpan.FromSeconds(1 / rate);
-var typingWatch = Stopwatch.StartNew();
 var end = TimeSpan.FromSeconds(seconds);
+var (hubCpu, clientCpu) = (Cpu(pid), Cpu(Environment.ProcessId));
+var typingWatch = Stopwatch.StartNew();
 await Task.WhenAll(active.Select(async (hub, i) =>
 {
     var session = sessions[i];
     var file = session.Files[0];
     var (version, length) = (session.Version, file.Content.Length);
+    var broken = false;
     var next = TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)interval.TotalMilliseconds));
     while (next < end)
     {
@@ -95,28 +120,157 @@ await Task.WhenAll(active.Select(async (hub, i) =>
             await Task.Delay(wait);
         }
 
-        var sw = Stopwatch.StartNew();
+        // Appending "#" keeps Python clean (a comment); with errors=true an unclosed "(" breaks it, deleting it mends it.
+        var change = !errors ? new ContentChange(length, 0, "#") : broken ? new ContentChange(length - 1, 1, "") : new ContentChange(length, 0, "(");
+        var start = Stopwatch.GetTimestamp();
         try
         {
-            var result = await hub.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, file.Name, version, new[] { new ContentChange(length, 0, "#") });
-            latencies.Add(sw.Elapsed.TotalMilliseconds);
-            version = result.Accepted ? result.Version : result.Snapshot!.Version;
-            length = result.Accepted ? length + 1 : result.Snapshot!.Files.Single(f => f.Name == file.Name).Content.Length;
+            sent[(session.SessionId, version + 1)] = start;
+            var result = await hub.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, file.Name, version, new[] { change });
+            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            Interlocked.Increment(ref versionsSent);
+            if (result.Accepted)
+            {
+                (version, length, broken) = (result.Version, length + change.Text.Length - change.RangeLength, errors && !broken);
+            }
+            else
+            {
+                (version, length, broken) = (result.Snapshot!.Version, result.Snapshot.Files.Single(f => f.Name == file.Name).Content.Length, false);
+            }
         }
         catch (Exception)
         {
-            Interlocked.Increment(ref errors);
+            Interlocked.Increment(ref failed);
         }
 
         next += interval;
     }
 }));
+var elapsed = typingWatch.Elapsed.TotalSeconds;
+(hubCpu, clientCpu) = (Cpu(pid) - hubCpu, Cpu(Environment.ProcessId) - clientCpu);
 
 var sorted = latencies.Order().ToArray();
-double Pct(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
-Console.WriteLine($"typing: {active.Length} connections × {rate}/s for {seconds} s: {sorted.Length} edits acknowledged ({sorted.Length / typingWatch.Elapsed.TotalSeconds:0}/s), {errors} errors, {diagnostics} diagnostics pushes");
-Console.WriteLine($"edit acknowledgement ms: p50 {Pct(0.50):0.0}  p95 {Pct(0.95):0.0}  p99 {Pct(0.99):0.0}  max {sorted.LastOrDefault():0.0}");
+Console.WriteLine($"typing: {active.Length} connections × {rate}/s for {seconds} s: {sorted.Length} edits acknowledged ({sorted.Length / elapsed:0}/s), {failed} errors, {pushes} diagnostics pushes");
+Console.WriteLine($"edit acknowledgement ms: {Percentiles(sorted)}");
+Console.WriteLine($"CPU (one core = 100 %): hub {(pid is null ? "?" : $"{100 * hubCpu / elapsed:0}")} %, this client {100 * clientCpu / elapsed:0} %");
+if (errors)
+{
+    var fresh = freshness.Order().ToArray();
+    Console.WriteLine($"syntax markers pushed for {fresh.Length} of {versionsSent} versions ({100.0 * fresh.Length / Math.Max(1, versionsSent):0} %; the rest were superseded before their turn)");
+    Console.WriteLine($"keystroke -> its syntax markers ms: {Percentiles(fresh)}");
+}
+
 await Parallel.ForEachAsync(hubs.Where(h => h is not null), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (h, _) => await h.DisposeAsync());
+
+// One learner types into a ~200-line C# file: each keystroke either breaks the syntax ("(" then its removal) or the
+// binding ("q" inside an identifier, then its removal), so that every keystroke changes the markers of one layer.
+async Task DiagnosticsRoundTripsAsync(int keystrokes, double debounce)
+{
+    await using var hub = Connect("bench-diagnostics");
+    var inbox = new ConcurrentDictionary<(long Version, string Layer), long>();
+    var arrived = new SemaphoreSlim(0);
+    hub.On<DiagnosticsMessage>("Diagnostics", d =>
+    {
+        inbox[(d.Version, d.Layer)] = Stopwatch.GetTimestamp();
+        arrived.Release();
+    });
+    await hub.StartAsync();
+    var session = await hub.InvokeAsync<SessionSnapshot>("OpenExercise", Opt("exercise", "csharp-fizzbuzz"));
+    var file = session.Files.First(f => f.Name.EndsWith(".cs", StringComparison.Ordinal));
+    var text = SampleFile.Build();
+    var version = (await hub.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, file.Name, session.Version, new[] { new ContentChange(0, file.Content.Length, text) })).Version;
+    Console.WriteLine($"{text.Split('\n').Length}-line C# file, {keystrokes} keystrokes per layer, one at a time");
+    await WaitFor(version, DiagnosticsLayer.Compiler, TimeSpan.FromSeconds(30));
+
+    var random = new Random(7);
+    var syntax = new List<double>();
+    var compiler = new List<double>();
+    var acks = new List<double>();
+    var previousAt = 0;
+    var missed = 0;
+    for (var i = 0; i < 2 * keystrokes; i++)
+    {
+        var layer = i % 4 < 2 ? DiagnosticsLayer.Syntax : DiagnosticsLayer.Compiler;
+        ContentChange change;
+        if (i % 2 == 0)
+        {
+            int at;
+            do
+            {
+                at = random.Next(text.Length / 10, text.Length - 10);
+            }
+            while (!char.IsLetter(text[at]) || !char.IsLetter(text[at - 1]) || !InCode(text, at));
+            change = new ContentChange(at, 0, layer == DiagnosticsLayer.Syntax ? "(" : "q");
+        }
+        else
+        {
+            change = new ContentChange(previousAt, 1, "");
+        }
+
+        previousAt = change.RangeOffset;
+        text = text[..change.RangeOffset] + change.Text + text[(change.RangeOffset + change.RangeLength)..];
+        var start = Stopwatch.GetTimestamp();
+        var result = await hub.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, file.Name, version, new[] { change });
+        acks.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        version = result.Version;
+        if (await WaitFor(version, layer, TimeSpan.FromSeconds(2)) is { } at2)
+        {
+            (layer == DiagnosticsLayer.Syntax ? syntax : compiler).Add(Stopwatch.GetElapsedTime(start, at2).TotalMilliseconds);
+        }
+        else
+        {
+            missed++; // a change that left the layer's markers as they were (a renamed declaration, say): nothing is pushed
+        }
+    }
+
+    Console.WriteLine($"keystroke -> edit acknowledged ms:            {Percentiles([.. acks.Order()])}");
+    Console.WriteLine($"({missed} keystrokes changed no markers of their layer within 2 s and are not counted)");
+    Console.WriteLine($"keystroke -> syntax markers ms:               {Percentiles([.. syntax.Order()])}");
+    Console.WriteLine($"keystroke -> compiler markers ms:             {Percentiles([.. compiler.Order()])}  (includes the hub's {debounce} ms debounce)");
+    Console.WriteLine($"keystroke -> compiler markers minus debounce: {Percentiles([.. compiler.Select(c => c - debounce).Order()])}");
+
+    async Task<long?> WaitFor(long v, string layer, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (!inbox.TryGetValue((v, layer), out _))
+        {
+            var left = deadline - Stopwatch.GetTimestamp();
+            if (left <= 0 || !await arrived.WaitAsync(TimeSpan.FromSeconds(left / (double)Stopwatch.Frequency)))
+            {
+                return null;
+            }
+        }
+
+        return inbox[(v, layer)];
+    }
+}
+
+// Not in a comment or a string: there a keystroke changes no markers.
+static bool InCode(string text, int at)
+{
+    var lineStart = text.LastIndexOf('\n', at) + 1;
+    var lineEnd = text.IndexOf('\n', at) is var e and >= 0 ? e : text.Length;
+    var line = text[lineStart..lineEnd];
+    return !line.Contains('"') && !line.Contains("//", StringComparison.Ordinal) && !line.TrimStart().StartsWith("namespace", StringComparison.Ordinal);
+}
+
+HubConnection Connect(string userId)
+{
+    var token = Token(userId);
+    var builder = new HubConnectionBuilder()
+        .WithUrl(url, o =>
+        {
+            o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            o.SkipNegotiation = true;
+            o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+        });
+    if (messagePack)
+    {
+        builder.AddMessagePackProtocol();
+    }
+
+    return builder.Build();
+}
 
 string Token(string userId) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
 {
@@ -127,6 +281,12 @@ string Token(string userId) => new JsonWebTokenHandler().CreateToken(new Securit
     SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
 });
 
+static string Percentiles(double[] sorted)
+{
+    double Pct(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+    return $"p50 {Pct(0.50):0.0}  p95 {Pct(0.95):0.0}  p99 {Pct(0.99):0.0}  max {(sorted.Length == 0 ? double.NaN : sorted[^1]):0.0}  (n={sorted.Length})";
+}
+
 static long Rss(int? pid)
 {
     if (pid is null)
@@ -136,6 +296,19 @@ static long Rss(int? pid)
 
     var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
     return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+}
+
+// User + system CPU seconds of a process (Linux /proc; clock ticks are 100 per second there).
+static double Cpu(int? pid)
+{
+    if (pid is null)
+    {
+        return 0;
+    }
+
+    var stat = File.ReadAllText($"/proc/{pid}/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
 }
 
 static string? ReadSecret(string name)

@@ -27,6 +27,7 @@ public static class DiagnosticsFeature
         services.AddSingleton<ILanguageAnalyzer>(sp => sp.GetRequiredService<PythonAnalyzer>());
         services.AddSingleton<ILanguageAnalyzer>(sp => sp.GetRequiredService<JavaScriptAnalyzer>());
         services.TryAddSingleton<IDiagnosticsSink, ChannelDiagnosticsSink>();
+        services.AddSingleton<AnalysisScheduler>();
         services.AddSingleton<DiagnosticsPipeline>();
         services.AddHostedService<DiagnosticsWarmUp>();
         return builder;

@@ -20,6 +20,9 @@ internal static partial class DiagnosticsLog
     [LoggerMessage(EventId = 4105, Level = LogLevel.Debug, Message = "Semantic analysis of {SessionId}/{File} waits: {Limit} analyses already running")]
     public static partial void SemanticQueued(ILogger logger, string sessionId, string file, int limit);
 
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "Could not set the priority of the Python parse helper (pid {Pid}) to {Priority}; it competes with edits at the hub's priority")]
+    public static partial void ReniceFailed(ILogger logger, Exception exception, int pid, System.Diagnostics.ProcessPriorityClass priority);
+
     [LoggerMessage(EventId = 4110, Level = LogLevel.Information, Message = "C# diagnostics warm in {ElapsedMs} ms")]
     public static partial void CSharpWarm(ILogger logger, long elapsedMs);
 

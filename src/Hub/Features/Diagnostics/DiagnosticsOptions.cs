@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics;
 
 namespace LearningPlatform.Hub.Features.Diagnostics;
 
@@ -25,6 +26,10 @@ public sealed class DiagnosticsOptions
     /// </summary>
     [Range(1, 256)]
     public int MaxConcurrentSemanticAnalyses { get; set; } = 2;
+
+    /// <summary>Threads that run diagnostics (all layers, and pushing their markers): the most cores they take.</summary>
+    [Range(1, 64)]
+    public int AnalysisThreads { get; set; } = 1;
 
     /// <summary>Largest file analysed, in characters; larger files get one Info marker instead.</summary>
     [Range(1_000, 50_000_000)]
@@ -56,6 +61,13 @@ public sealed class DiagnosticsOptions
     /// <summary>Address-space cap of the Python parse helper, in MiB (RLIMIT_AS).</summary>
     [Range(64, 16_384)]
     public int PythonHelperMemoryMb { get; set; } = 512;
+
+    /// <summary>
+    /// CPU priority of the Python parse helper (on Linux BelowNormal is nice 10, Idle nice 19). Below the hub's,
+    /// edits and their acknowledgements go first when the machine is busy and parsing takes what is left.
+    /// </summary>
+    [EnumDataType(typeof(ProcessPriorityClass))]
+    public ProcessPriorityClass PythonHelperPriority { get; set; } = ProcessPriorityClass.BelowNormal;
 
     /// <summary>Warm Roslyn and start the Python helper when the host starts, not on the first keystroke.</summary>
     public bool WarmUpOnStart { get; set; } = true;

@@ -11,10 +11,14 @@ namespace LearningPlatform.Hub.Features.Diagnostics;
 public sealed record DocumentUpdate(string SessionId, string File, long Version, string Text, IReadOnlyList<ContentChange>? Changes = null);
 
 /// <summary>
-/// Layered live diagnostics. Per (session, file): the syntax layer runs right away on each accepted version; the
-/// compiler and lint layers run after <see cref="DiagnosticsOptions.SemanticDebounce"/>, and a newer version cancels
-/// the older one's waiting or running analysis. Results go to <see cref="IDiagnosticsSink"/>, per file and layer in
-/// strictly increasing versions; a semantic result is delivered only while its version is still the newest.
+/// Layered live diagnostics. Per (session, file): the syntax layer runs on the newest accepted version as soon as an
+/// analysis thread is free; the compiler and lint layers run after <see cref="DiagnosticsOptions.SemanticDebounce"/>,
+/// and a newer version cancels the older one's waiting or running analysis. Versions that arrive while a file's
+/// syntax pass runs are coalesced: only the newest is analysed next, and the file then queues behind the others,
+/// so under load every file gets fresh markers less often instead of a backlog growing. All of it runs on the
+/// <see cref="AnalysisScheduler"/>'s few threads, off the thread pool that serves edits. Results go to <see cref="IDiagnosticsSink"/>, per file
+/// and layer in strictly increasing versions; a semantic result is delivered only while its version is still the
+/// newest.
 /// </summary>
 public sealed class DiagnosticsPipeline : IDisposable
 {
@@ -23,6 +27,8 @@ public sealed class DiagnosticsPipeline : IDisposable
     private readonly DiagnosticsOptions _options;
     private readonly ILogger<DiagnosticsPipeline> _logger;
     private readonly TimeProvider _time;
+    private readonly AnalysisScheduler _scheduler;
+    private readonly bool _ownsScheduler;
     private readonly SemaphoreSlim _semanticSlots;
     private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
@@ -32,13 +38,16 @@ public sealed class DiagnosticsPipeline : IDisposable
         IDiagnosticsSink sink,
         IOptions<DiagnosticsOptions> options,
         ILogger<DiagnosticsPipeline> logger,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        AnalysisScheduler? scheduler = null)
     {
         _analyzers = [.. analyzers];
         _sink = sink;
         _options = options.Value;
         _logger = logger;
         _time = time ?? TimeProvider.System;
+        _ownsScheduler = scheduler is null;
+        _scheduler = scheduler ?? new AnalysisScheduler(options);
         _semanticSlots = new SemaphoreSlim(_options.MaxConcurrentSemanticAnalyses, _options.MaxConcurrentSemanticAnalyses);
     }
 
@@ -59,68 +68,133 @@ public sealed class DiagnosticsPipeline : IDisposable
     }
 
     /// <summary>
-    /// Accepts a new version of a file: delivers its syntax markers before returning and schedules the slow layers.
-    /// Returns <c>false</c> when the update is not analysed (no analyzer for the file, or not newer than the latest
-    /// version already accepted). Never throws for analysis failures.
+    /// Accepts a new version of a file and queues its analysis; the task completes once syntax markers of this
+    /// version (or of a newer one that superseded it) are delivered. Returns <c>false</c> when the update is not
+    /// analysed (no analyzer for the file, or not newer than the latest version already accepted). Never throws
+    /// for analysis failures; callers need not await it.
     /// </summary>
-    public async Task<bool> DocumentChangedAsync(DocumentUpdate update, CancellationToken cancellationToken = default)
+    public Task<bool> DocumentChangedAsync(DocumentUpdate update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
         var analyzer = FindAnalyzer(update.File);
         if (analyzer is null)
         {
-            return false;
+            return Task.FromResult(false);
         }
 
         var session = _sessions.GetOrAdd(update.SessionId, static _ => new Session());
         var doc = session.Documents.GetOrAdd(update.File, static _ => new Document());
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        CancellationTokenSource? older;
+        bool start;
+        lock (doc.Gate)
+        {
+            if (doc.Closed || update.Version <= doc.LatestVersion)
+            {
+                DiagnosticsLog.StaleVersion(_logger, update.SessionId, update.File, update.Version, doc.LatestVersion);
+                return Task.FromResult(false);
+            }
 
-        // One syntax pass per file at a time: analyzers keep the previous tree per file for incremental parsing.
-        await doc.SyntaxGate.WaitAsync(cancellationToken);
+            doc.LatestVersion = update.Version;
+            older = doc.Semantic;
+            doc.Semantic = null;
+            // Under the document's lock, so the session's texts are taken in version order.
+            var files = session.SetFile(update.File, update.Text, out var sessionLength);
+            doc.Pending = new SyntaxWork(new DocumentSnapshot(update.SessionId, update.File, update.Version, update.Text, update.Changes, files), analyzer, sessionLength);
+            (doc.Waiters ??= []).Add(done);
+            start = !doc.Queued;
+            doc.Queued = true;
+        }
+
+        // Outside the lock: cancellation runs the older job's continuations inline.
+        older?.Cancel();
+        if (start)
+        {
+            _ = _scheduler.Run(() => SyntaxPassAsync(doc));
+        }
+
+        return cancellationToken.CanBeCanceled ? done.Task.WaitAsync(cancellationToken) : done.Task;
+    }
+
+    /// <summary>Analyses the newest pending version of a file, then queues the file again if a newer one came meanwhile.</summary>
+    private async Task SyntaxPassAsync(Document doc)
+    {
+        SyntaxWork? work;
+        List<TaskCompletionSource<bool>>? waiters;
+        lock (doc.Gate)
+        {
+            (work, waiters) = (doc.Pending, doc.Waiters);
+            (doc.Pending, doc.Waiters) = (null, null);
+            if (work is null || doc.Closed)
+            {
+                doc.Queued = false;
+            }
+        }
+
         try
         {
-            CancellationTokenSource? older;
-            lock (doc.Gate)
+            if (work is not null && !_stopping.IsCancellationRequested)
             {
-                if (doc.Closed || update.Version <= doc.LatestVersion)
-                {
-                    DiagnosticsLog.StaleVersion(_logger, update.SessionId, update.File, update.Version, doc.LatestVersion);
-                    return false;
-                }
-
-                doc.LatestVersion = update.Version;
-                older = doc.Semantic;
-                doc.Semantic = null;
+                await AnalyzeSyntaxAsync(doc, work);
             }
-
-            // Outside the lock: cancellation runs the older job's continuations inline.
-            older?.Cancel();
-
-            var files = session.SetFile(update.File, update.Text, out var sessionLength);
-            var snapshot = new DocumentSnapshot(update.SessionId, update.File, update.Version, update.Text, update.Changes, files);
-
-            var refusal = update.Text.Length > _options.MaxFileLength
-                ? $"This file is too large for live checking ({update.Text.Length:N0} characters; the limit is {_options.MaxFileLength:N0})."
-                : sessionLength > _options.MaxSessionLength
-                    ? $"This session's files are too large for live checking ({sessionLength:N0} characters; the limit is {_options.MaxSessionLength:N0})."
-                    : null;
-            if (refusal is not null)
-            {
-                DiagnosticsLog.Refused(_logger, update.SessionId, update.File, update.Version, refusal);
-                await DeliverAsync(doc, snapshot, DiagnosticsLayer.Syntax, [Markers.Note(DiagnosticsLayer.Syntax, refusal, MarkerSeverity.Warning)]);
-                await DeliverAsync(doc, snapshot, DiagnosticsLayer.Compiler, Markers.None);
-                await DeliverAsync(doc, snapshot, DiagnosticsLayer.Lint, Markers.None);
-                return true;
-            }
-
-            var markers = await RunSyntaxAsync(analyzer, snapshot, cancellationToken);
-            await DeliverAsync(doc, snapshot, DiagnosticsLayer.Syntax, markers);
-            ScheduleSemantic(doc, analyzer, snapshot);
-            return true;
         }
         finally
         {
-            doc.SyntaxGate.Release();
+            foreach (var waiter in waiters ?? [])
+            {
+                waiter.TrySetResult(true);
+            }
+        }
+
+        if (work is null)
+        {
+            return;
+        }
+
+        bool again;
+        lock (doc.Gate)
+        {
+            again = doc.Pending is not null && !doc.Closed;
+            doc.Queued = again;
+        }
+
+        if (again)
+        {
+            // Behind every file already waiting: fair to all learners when the analysis threads are saturated.
+            _ = _scheduler.Run(() => SyntaxPassAsync(doc));
+        }
+    }
+
+    private async Task AnalyzeSyntaxAsync(Document doc, SyntaxWork work)
+    {
+        var snapshot = work.Snapshot;
+        try
+        {
+            var refusal = snapshot.Text.Length > _options.MaxFileLength
+                ? $"This file is too large for live checking ({snapshot.Text.Length:N0} characters; the limit is {_options.MaxFileLength:N0})."
+                : work.SessionLength > _options.MaxSessionLength
+                    ? $"This session's files are too large for live checking ({work.SessionLength:N0} characters; the limit is {_options.MaxSessionLength:N0})."
+                    : null;
+            if (refusal is not null)
+            {
+                DiagnosticsLog.Refused(_logger, snapshot.SessionId, snapshot.File, snapshot.Version, refusal);
+                await DeliverAsync(doc, snapshot, DiagnosticsLayer.Syntax, [Markers.Note(DiagnosticsLayer.Syntax, refusal, MarkerSeverity.Warning)]);
+                await DeliverAsync(doc, snapshot, DiagnosticsLayer.Compiler, Markers.None);
+                await DeliverAsync(doc, snapshot, DiagnosticsLayer.Lint, Markers.None);
+                return;
+            }
+
+            var markers = await RunSyntaxAsync(work.Analyzer, snapshot, CancellationToken.None);
+            await DeliverAsync(doc, snapshot, DiagnosticsLayer.Syntax, markers);
+            ScheduleSemantic(doc, work.Analyzer, snapshot);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        {
+            DiagnosticsLog.AnalysisFailed(_logger, ex, DiagnosticsLayer.Syntax, snapshot.SessionId, snapshot.File, snapshot.Version);
+        }
+        catch (OperationCanceledException)
+        {
+            // the host is stopping
         }
     }
 
@@ -160,6 +234,11 @@ public sealed class DiagnosticsPipeline : IDisposable
         foreach (var id in _sessions.Keys)
         {
             CloseSession(id);
+        }
+
+        if (_ownsScheduler)
+        {
+            _scheduler.Dispose();
         }
     }
 
@@ -278,8 +357,8 @@ public sealed class DiagnosticsPipeline : IDisposable
         limit.CancelAfter(_options.SemanticTimeLimit);
         try
         {
-            // Analyzers are CPU bound and mostly synchronous: keep them off the caller's and the timer's thread.
-            return await Task.Run(() => analyzer.SemanticAsync(snapshot, limit.Token), limit.Token);
+            // Analyzers are CPU bound and mostly synchronous: on the analysis threads, whoever resumed us.
+            return await _scheduler.Run(() => analyzer.SemanticAsync(snapshot, limit.Token)).WaitAsync(limit.Token);
         }
         catch (OperationCanceledException) when (!superseded.IsCancellationRequested)
         {
@@ -301,7 +380,7 @@ public sealed class DiagnosticsPipeline : IDisposable
         try
         {
             // Checked under the delivery gate so that no older version can slip in after a newer one went out.
-            var delivered = doc.Delivered.GetValueOrDefault(layer, long.MinValue);
+            var (delivered, previous) = doc.Delivered.GetValueOrDefault(layer, (long.MinValue, null));
             bool stale;
             lock (doc.Gate)
             {
@@ -314,10 +393,10 @@ public sealed class DiagnosticsPipeline : IDisposable
                 return;
             }
 
-            doc.Delivered[layer] = snapshot.Version;
+            doc.Delivered[layer] = (snapshot.Version, markers);
             try
             {
-                await _sink.PublishAsync(new DiagnosticsResult(snapshot.SessionId, snapshot.File, snapshot.Version, layer, markers), _stopping.Token);
+                await _sink.PublishAsync(new DiagnosticsResult(snapshot.SessionId, snapshot.File, snapshot.Version, layer, markers, previous), _stopping.Token);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
             {
@@ -364,27 +443,42 @@ public sealed class DiagnosticsPipeline : IDisposable
         }
     }
 
+    private sealed record SyntaxWork(DocumentSnapshot Snapshot, ILanguageAnalyzer Analyzer, long SessionLength);
+
     private sealed class Document
     {
         public Lock Gate { get; } = new();
-        public SemaphoreSlim SyntaxGate { get; } = new(1, 1);
         public SemaphoreSlim DeliveryGate { get; } = new(1, 1);
-        public Dictionary<string, long> Delivered { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, (long Version, IReadOnlyList<Marker>? Markers)> Delivered { get; } = new(StringComparer.Ordinal);
         public long LatestVersion { get; set; } = long.MinValue;
         public CancellationTokenSource? Semantic { get; set; }
+
+        /// <summary>The newest version waiting for its syntax pass, and who waits for it.</summary>
+        public SyntaxWork? Pending { get; set; }
+        public List<TaskCompletionSource<bool>>? Waiters { get; set; }
+
+        /// <summary>A syntax pass of this file is queued or running.</summary>
+        public bool Queued { get; set; }
         public bool Closed { get; private set; }
 
         public void Close()
         {
             CancellationTokenSource? running;
+            List<TaskCompletionSource<bool>>? waiters;
             lock (Gate)
             {
                 Closed = true;
                 running = Semantic;
                 Semantic = null;
+                waiters = Waiters;
+                (Pending, Waiters) = (null, null);
             }
 
             running?.Cancel();
+            foreach (var waiter in waiters ?? [])
+            {
+                waiter.TrySetResult(false);
+            }
         }
     }
 }

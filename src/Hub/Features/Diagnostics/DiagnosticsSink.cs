@@ -4,7 +4,9 @@ using LearningPlatform.Contracts.Workbench;
 namespace LearningPlatform.Hub.Features.Diagnostics;
 
 /// <summary>One push to the client: the markers of one layer of one file at one version.</summary>
-public sealed record DiagnosticsResult(string SessionId, string File, long Version, string Layer, IReadOnlyList<Marker> Markers);
+/// <param name="Previous">The markers of this layer and file delivered before (null for the first delivery since the
+/// session was opened here), so a sink can skip pushes that change nothing for its clients.</param>
+public sealed record DiagnosticsResult(string SessionId, string File, long Version, string Layer, IReadOnlyList<Marker> Markers, IReadOnlyList<Marker>? Previous = null);
 
 /// <summary>
 /// Where the pipeline delivers results. The hub implements it to push <c>Diagnostics(sessionId, file, version,

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using LearningPlatform.Hub.Features.Diagnostics;
 
 namespace LearningPlatform.Hub.Features.Workbench;
@@ -8,18 +7,18 @@ namespace LearningPlatform.Hub.Features.Workbench;
 /// in memory, so it is fed the files when a connection opens a session and told to forget it when the last
 /// connection of this process holding it goes.
 /// </summary>
-public sealed class LocalSessions(DiagnosticsPipeline pipeline, ILogger<LocalSessions> logger)
+public sealed class LocalSessions(LiveSessions sessions, DiagnosticsPipeline pipeline)
 {
-    private readonly ConcurrentDictionary<string, int> _holders = new(StringComparer.Ordinal);
+    /// <summary>The session as open on this process, if a connection here holds it.</summary>
+    public bool TryGet(string sessionId, out LiveSession live) => sessions.TryGet(sessionId, out live);
 
     /// <summary>A connection of this process holds the session from now on.</summary>
-    public void Acquire(SessionState state) => _holders.AddOrUpdate(state.SessionId, 1, (_, n) => n + 1);
+    public LiveSession Acquire(SessionState state, string connectionId) => sessions.Acquire(state, connectionId);
 
     /// <summary>A connection let go of the session; the last one ends its analysis here.</summary>
-    public void Release(string sessionId)
+    public void Release(string sessionId, string connectionId)
     {
-        var left = _holders.AddOrUpdate(sessionId, 0, (_, n) => n - 1);
-        if (left <= 0 && _holders.TryRemove(new KeyValuePair<string, int>(sessionId, left)))
+        if (sessions.Release(sessionId, connectionId))
         {
             pipeline.CloseSession(sessionId);
         }
@@ -38,20 +37,6 @@ public sealed class LocalSessions(DiagnosticsPipeline pipeline, ILogger<LocalSes
         }
     }
 
-    /// <summary>Feeds an accepted edit to the pipeline without holding up the edit's answer.</summary>
-    public void Analyze(DocumentUpdate update) => _ = Task.Run(async () =>
-    {
-        try
-        {
-            await pipeline.DocumentChangedAsync(update);
-        }
-        catch (OperationCanceledException)
-        {
-            // the host is stopping
-        }
-        catch (Exception e)
-        {
-            WorkbenchLog.DiagnosticsFailed(logger, update.SessionId, e);
-        }
-    });
+    /// <summary>Queues an accepted edit for analysis; never holds up the edit's answer.</summary>
+    public void Analyze(DocumentUpdate update) => _ = pipeline.DocumentChangedAsync(update);
 }

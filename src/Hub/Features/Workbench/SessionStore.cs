@@ -34,7 +34,8 @@ public sealed record SessionSeed(string ExerciseId, string CourseId, string Lang
 
 public enum EditStatus { Applied, Stale, OutOfRange, UnknownFile, TooLarge, UnknownSession }
 
-public sealed record EditOutcome(EditStatus Status, long Version, string? Error, EditRecord? Edit = null, string? Text = null, SessionState? Current = null);
+/// <param name="Watched">Someone watches the session (on any hub): the edit should be published to the watchers.</param>
+public sealed record EditOutcome(EditStatus Status, long Version, string? Error, EditRecord? Edit = null, string? Text = null, SessionState? Current = null, bool Watched = false);
 
 /// <summary>A run posted from a session, for cancelling and authorizing by run id.</summary>
 public sealed record RunTicket(string RunId, string SessionId, string UserId, string Mode);
@@ -45,8 +46,9 @@ public sealed record RunTicket(string RunId, string SessionId, string UserId, st
 /// <item><description><c>workbench:session:{id}</c>: hash of the session: meta (<c>userId</c>, <c>exerciseId</c>,
 /// <c>courseId</c>, <c>language</c>, <c>files</c>, <c>tests</c>, <c>createdAt</c>), <c>version</c>,
 /// <c>f:{file}</c> text and <c>fv:{file}</c> version per file, <c>lastRun</c>, <c>lastActivity</c>,
-/// <c>bestPassed</c>, <c>progressAt</c>, <c>err:{file}|{layer}</c> live error counts. Every edit is a transaction
+/// <c>bestPassed</c>, <c>progressAt</c>, <c>err:{file}|{layer}</c> live error counts. Every edit is one script
 /// conditioned on <c>version</c>, so two writers never interleave and nothing is half-applied.</description></item>
+/// <item><description><c>workbench:session:{id}:watchers</c>: set of the connections watching the session.</description></item>
 /// <item><description><c>workbench:session:{id}:edits</c>: stream, the append-only edit history (fields <c>v</c>,
 /// <c>file</c>, <c>changes</c>, <c>user</c>); an entry's id is the time Redis recorded it, one clock for all
 /// hubs, so replays by time are id ranges.</description></item>
@@ -66,6 +68,8 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
     private RedisKey SessionKey(string id) => keys.Key($"workbench:session:{id}");
 
     private RedisKey EditsKey(string id) => keys.Key($"workbench:session:{id}:edits");
+
+    private RedisKey WatchersKey(string id) => keys.Key($"workbench:session:{id}:watchers");
 
     private RedisKey OwnerKey(string userId, string exerciseId) => keys.Key($"workbench:owner:{userId}:{exerciseId}");
 
@@ -143,33 +147,58 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
     }
 
     /// <summary>
-    /// Applies an edit when <paramref name="baseVersion"/> is the session's version; records it in the history in
-    /// the same transaction. Refusals change nothing.
+    /// One edit in one round trip: when the session is still at the version the edit is based on, sets the file's
+    /// text and the versions, records the edit in the history, touches the course's activity, and tells whether
+    /// anyone watches the session. Returns <c>{version, entry id, watched}</c>, or <c>{-1}</c> (no session),
+    /// <c>{-2}</c> (another version), <c>{-3}</c> (no such file).
     /// </summary>
-    public async Task<EditOutcome> ApplyEditAsync(string sessionId, string file, long baseVersion, IReadOnlyList<ContentChange> changes, string userId)
+    private const string EditScript = """
+        local v = redis.call('HGET', KEYS[1], 'version')
+        if not v then return {-1} end
+        if v ~= ARGV[1] then return {-2} end
+        if redis.call('HEXISTS', KEYS[1], ARGV[2]) == 0 then return {-3} end
+        local n = tonumber(v) + 1
+        redis.call('HSET', KEYS[1], 'version', n, ARGV[2], ARGV[3], ARGV[4], n, 'lastActivity', ARGV[5])
+        redis.call('PEXPIRE', KEYS[1], ARGV[6])
+        local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*', 'v', n, 'file', ARGV[8], 'changes', ARGV[9], 'user', ARGV[10])
+        redis.call('PEXPIRE', KEYS[2], ARGV[6])
+        redis.call('ZADD', KEYS[3], ARGV[5], ARGV[11])
+        return {n, id, redis.call('EXISTS', KEYS[4])}
+        """;
+
+    /// <summary>
+    /// Applies an edit when <paramref name="baseVersion"/> is the session's version: to this process's copy, then
+    /// to Redis in one script conditioned on the version (see <see cref="EditScript"/>), which records it in the
+    /// history too. Refusals change nothing; a copy found behind is reloaded from Redis, which decides.
+    /// </summary>
+    public async Task<EditOutcome> ApplyEditAsync(LiveSession live, string file, long baseVersion, IReadOnlyList<ContentChange> changes, string userId)
     {
-        var key = SessionKey(sessionId);
-        var values = await Db.HashGetAsync(key, ["version", "f:" + file, "userId", "courseId"]);
-        if (values[0].IsNull || values[2].IsNull)
+        var (version, current) = live.Read(file);
+        if (version != baseVersion)
         {
-            return new(EditStatus.UnknownSession, 0, $"No session '{sessionId}'.");
+            // This copy may be behind (an edit through another hub or tab): the stored session decides.
+            if (await GetAsync(live.SessionId) is not { } stored)
+            {
+                return new(EditStatus.UnknownSession, 0, $"No session '{live.SessionId}'.");
+            }
+
+            live.Reset(stored);
+            (version, current) = live.Read(file);
+            if (version != baseVersion)
+            {
+                return new(EditStatus.Stale, version, $"The edit is based on version {baseVersion}, but the session is at version {version}; apply it to the snapshot sent with this answer.", Current: stored);
+            }
         }
 
-        var version = (long)values[0];
-        if (values[1].IsNull)
+        if (current is null)
         {
             return new(EditStatus.UnknownFile, version, $"The session has no file '{file}'.");
         }
 
-        if (baseVersion != version)
-        {
-            return new(EditStatus.Stale, version, $"The edit is based on version {baseVersion}, but the session is at version {version}; apply it to the snapshot sent with this answer.", Current: await GetAsync(sessionId));
-        }
-
-        var text = TextEdits.Apply((string)values[1]!, changes, out var error);
+        var text = TextEdits.Apply(current, changes, out var error);
         if (text is null)
         {
-            return new(EditStatus.OutOfRange, version, error, Current: await GetAsync(sessionId));
+            return new(EditStatus.OutOfRange, version, error, Current: await GetAsync(live.SessionId));
         }
 
         if (text.Length > _options.MaxFileChars)
@@ -177,29 +206,49 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
             return new(EditStatus.TooLarge, version, $"'{file}' would have {text.Length} characters; the limit is {_options.MaxFileChars}.");
         }
 
-        var next = version + 1;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var courseId = (string?)values[3] ?? "";
-        var tran = Db.CreateTransaction();
-        tran.AddCondition(Condition.HashEqual(key, "version", version));
-        _ = tran.HashSetAsync(key, [new("version", next), new("f:" + file, text), new("fv:" + file, next), new("lastActivity", now)]);
-        _ = tran.KeyExpireAsync(key, _options.SessionRetention);
-        var added = tran.StreamAddAsync(
-            EditsKey(sessionId),
-            [new("v", next), new("file", file), new("changes", JsonSerializer.Serialize(changes, Json)), new("user", userId)],
-            maxLength: _options.MaxHistoryEntries,
-            useApproximateMaxLength: true);
-        _ = tran.KeyExpireAsync(EditsKey(sessionId), _options.SessionRetention);
-        _ = tran.SortedSetAddAsync(CourseKey(courseId), sessionId, now);
-        if (!await tran.ExecuteAsync())
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
+            EditScript,
+            [SessionKey(live.SessionId), EditsKey(live.SessionId), CourseKey(live.CourseId), WatchersKey(live.SessionId)],
+            [
+                baseVersion, "f:" + file, text, "fv:" + file, now, (long)_options.SessionRetention.TotalMilliseconds,
+                _options.MaxHistoryEntries, file, JsonSerializer.Serialize(changes, Json), userId, live.SessionId,
+            ]))!;
+        var next = (long)result[0];
+        switch (next)
         {
-            var current = await GetAsync(sessionId);
-            return new(EditStatus.Stale, current?.Version ?? version, $"The session changed to version {current?.Version} while this edit (based on {baseVersion}) was applied; apply it to the snapshot sent with this answer.", Current: current);
+            case -1:
+                return new(EditStatus.UnknownSession, 0, $"No session '{live.SessionId}'.");
+            case -3:
+                return new(EditStatus.UnknownFile, version, $"The session has no file '{file}'.");
+            case -2:
+                var stored = await GetAsync(live.SessionId);
+                if (stored is not null)
+                {
+                    live.Reset(stored);
+                }
+
+                return new(EditStatus.Stale, stored?.Version ?? version, $"The session changed to version {stored?.Version} while this edit (based on {baseVersion}) was applied; apply it to the snapshot sent with this answer.", Current: stored);
         }
 
-        var edit = new EditRecord(next, file, changes, EntryTime(await added));
-        return new(EditStatus.Applied, next, null, edit, text);
+        live.Applied(baseVersion, next, file, text);
+        live.Watched = (long)result[2] == 1;
+        var edit = new EditRecord(next, file, changes, EntryTime((RedisValue)result[1]));
+        return new(EditStatus.Applied, next, null, edit, text, Watched: live.Watched);
     }
+
+    /// <summary>Records that a connection watches the session, so edits from any hub are published to the watchers.</summary>
+    public async Task AddWatcherAsync(string sessionId, string connectionId)
+    {
+        await Db.SetAddAsync(WatchersKey(sessionId), connectionId);
+        await Db.KeyExpireAsync(WatchersKey(sessionId), _options.SessionRetention);
+    }
+
+    /// <summary>
+    /// The connection stopped watching (or went away). A hub that dies leaves its watchers behind: edits of that
+    /// session are then published to nobody until it expires, which costs a publish and nothing else.
+    /// </summary>
+    public Task RemoveWatcherAsync(string sessionId, string connectionId) => Db.SetRemoveAsync(WatchersKey(sessionId), connectionId);
 
     /// <summary>
     /// The edits after <paramref name="version"/>, oldest first, when the history holds every one of them and they

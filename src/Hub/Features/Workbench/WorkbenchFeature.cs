@@ -30,6 +30,7 @@ public static class WorkbenchFeature
         services.AddSingleton<SessionStore>();
         services.AddSingleton<ServicesClient>();
         services.AddSingleton<ConnectionLimit>();
+        services.AddSingleton<LiveSessions>();
         services.AddSingleton<LocalSessions>();
         services.AddSingleton<RunRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<RunRelay>());

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Threading.RateLimiting;
 using LearningPlatform.Contracts;
 using LearningPlatform.Contracts.Workbench;
 using LearningPlatform.Hub.Features.Diagnostics;
@@ -27,41 +26,37 @@ public sealed class WorkbenchHub(
     TimeProvider time,
     ILogger<WorkbenchHub> logger) : Hub<IWorkbenchClient>
 {
-    private const string OpenedKey = "workbench:opened";
-    private const string LimiterKey = "workbench:edits";
     private readonly WorkbenchOptions _options = options.Value;
 
-    private string UserId => Context.User!.UserId();
+    private WorkbenchConnection Connection => (WorkbenchConnection)Context.Items[WorkbenchConnection.Key]!;
+
+    private string UserId => Connection.UserId;
 
     private bool IsAdmin => Context.User!.IsInRole(Roles.Admin);
 
     public override Task OnConnectedAsync()
     {
-        Context.Items[OpenedKey] = new HashSet<string>(StringComparer.Ordinal);
-        Context.Items[LimiterKey] = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = _options.EditBurst,
-            TokensPerPeriod = _options.EditsPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
+        Context.Items[WorkbenchConnection.Key] = new WorkbenchConnection(Context.User!.UserId(), _options);
         return Task.CompletedTask;
     }
 
-    public override Task OnDisconnectedAsync(Exception? exception)
+    public override async Task OnDisconnectedAsync(Exception? exception)
     {
-        if (Context.Items.TryGetValue(LimiterKey, out var limiter))
+        if (!Context.Items.TryGetValue(WorkbenchConnection.Key, out var item) || item is not WorkbenchConnection connection)
         {
-            ((IDisposable)limiter!).Dispose();
+            return;
         }
 
-        foreach (var sessionId in Opened())
+        connection.Dispose();
+        foreach (var sessionId in connection.Opened)
         {
-            local.Release(sessionId);
+            local.Release(sessionId, Context.ConnectionId);
         }
 
-        return Task.CompletedTask;
+        foreach (var sessionId in connection.Watching)
+        {
+            await store.RemoveWatcherAsync(sessionId, Context.ConnectionId);
+        }
     }
 
     /// <summary>Opens (or reopens) the caller's session of the exercise, with its latest text.</summary>
@@ -91,7 +86,7 @@ public sealed class WorkbenchHub(
     /// </summary>
     public async Task<EditResult> ApplyEdits(string sessionId, string file, long baseVersion, ContentChange[] changes)
     {
-        if (!((RateLimiter)Context.Items[LimiterKey]!).AttemptAcquire().IsAcquired)
+        if (!Connection.TryTakeEdit())
         {
             throw new HubException($"Too many edits: at most {_options.EditsPerSecond} per second (bursts of {_options.EditBurst}). Slow down; the session is unchanged by this one.");
         }
@@ -111,12 +106,16 @@ public sealed class WorkbenchHub(
             throw new HubException($"An edit may insert at most {_options.MaxFileChars} characters.");
         }
 
-        RequireOpened(sessionId);
-        var outcome = await store.ApplyEditAsync(sessionId, file ?? "", baseVersion, changes, UserId);
+        var live = RequireOpened(sessionId);
+        var outcome = await store.ApplyEditAsync(live, file ?? "", baseVersion, changes, UserId);
         switch (outcome.Status)
         {
             case EditStatus.Applied:
-                await Clients.Group(WorkbenchGroups.Watchers(sessionId)).Edited(new EditNotification(sessionId, outcome.Edit!));
+                if (outcome.Watched)
+                {
+                    await Clients.Group(WorkbenchGroups.Watchers(sessionId)).Edited(new EditNotification(sessionId, outcome.Edit!));
+                }
+
                 local.Analyze(new DocumentUpdate(sessionId, file!, outcome.Version, outcome.Text!, changes));
                 return new EditResult(true, outcome.Version, null, null);
             case EditStatus.Stale or EditStatus.OutOfRange:
@@ -191,6 +190,13 @@ public sealed class WorkbenchHub(
     {
         var state = await TaughtSessionAsync(sessionId);
         await Groups.AddToGroupAsync(Context.ConnectionId, WorkbenchGroups.Watchers(sessionId));
+        // Registered before the snapshot is read: the learner's hub publishes every edit after it.
+        await store.AddWatcherAsync(sessionId, Context.ConnectionId);
+        if (!Connection.Watching.Contains(sessionId))
+        {
+            Connection.Watching.Add(sessionId);
+        }
+
         return (await store.GetAsync(sessionId) ?? state).ToSnapshot();
     }
 
@@ -199,6 +205,8 @@ public sealed class WorkbenchHub(
     {
         await TaughtSessionAsync(sessionId);
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, WorkbenchGroups.Watchers(sessionId));
+        await store.RemoveWatcherAsync(sessionId, Context.ConnectionId);
+        Connection.Watching.Remove(sessionId);
     }
 
     /// <summary>Instructors and admins: the recorded edits between two times (either open), oldest first, with their times.</summary>
@@ -258,11 +266,12 @@ public sealed class WorkbenchHub(
     private async Task JoinAsync(SessionState state)
     {
         await Groups.AddToGroupAsync(Context.ConnectionId, WorkbenchGroups.Learner(state.SessionId));
-        if (Opened().Add(state.SessionId))
+        if (!Connection.Opened.Contains(state.SessionId))
         {
-            local.Acquire(state);
+            Connection.Opened.Add(state.SessionId);
         }
 
+        local.Acquire(state, Context.ConnectionId);
         local.Refresh(state);
 
         // A run whose relaying hub went away (restart, crash) is taken over here, or given up once too old.
@@ -280,16 +289,15 @@ public sealed class WorkbenchHub(
         }
     }
 
-    private HashSet<string> Opened() =>
-        Context.Items.TryGetValue(OpenedKey, out var opened) ? (HashSet<string>)opened! : [];
-
-    private void RequireOpened(string sessionId)
+    private LiveSession RequireOpened(string sessionId)
     {
         // Only sessions the caller owns get here (OpenExercise and Resume check), so this is the write check too.
-        if (sessionId is null || !Opened().Contains(sessionId))
+        if (sessionId is null || !Connection.Opened.Contains(sessionId) || !local.TryGet(sessionId, out var live))
         {
             throw new HubException($"Open or resume session '{sessionId}' on this connection first.");
         }
+
+        return live;
     }
 
     private async Task<SessionState> OwnSessionAsync(string sessionId)

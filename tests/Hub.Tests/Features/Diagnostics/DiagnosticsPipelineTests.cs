@@ -54,6 +54,36 @@ public sealed class DiagnosticsPipelineTests
     }
 
     [Fact]
+    public async Task VersionsArrivingDuringASyntaxPass_AreCoalesced_IntoOnePassOfTheNewest()
+    {
+        var analyzer = new GatedSyntaxAnalyzer();
+        var (pipeline, sink) = Create(analyzer, o => o.SemanticDebounce = TimeSpan.FromSeconds(5));
+
+        var first = pipeline.DocumentChangedAsync(new DocumentUpdate("s", "a.fake", 1, "v1"));
+        await analyzer.Started.WaitAsync(Harness.Timeout); // version 1 is being parsed
+        var waiting = Enumerable.Range(2, 4).Select(v => pipeline.DocumentChangedAsync(new DocumentUpdate("s", "a.fake", v, $"v{v}"))).ToList();
+        analyzer.Release.SetResult();
+
+        Assert.True(await first.WaitAsync(Harness.Timeout));
+        Assert.All(await Task.WhenAll(waiting).WaitAsync(Harness.Timeout), Assert.True);
+        Assert.Equal([1L, 5L], analyzer.Versions);
+        Assert.Equal([1L, 5L], sink.Results.Where(r => r.Layer == DiagnosticsLayer.Syntax).Select(r => r.Version));
+    }
+
+    [Fact]
+    public async Task ADeliveryCarriesTheLayersPreviousMarkers()
+    {
+        var (pipeline, sink) = Create(new ThrowingAnalyzer(), o => o.SemanticDebounce = TimeSpan.FromSeconds(5));
+
+        await pipeline.DocumentChangedAsync(new DocumentUpdate("s", "a.fake", 1, "x"));
+        await pipeline.DocumentChangedAsync(new DocumentUpdate("s", "a.fake", 2, "y"));
+
+        var syntax = sink.Results.Where(r => r.Layer == DiagnosticsLayer.Syntax).ToList();
+        Assert.Null(syntax[0].Previous);
+        Assert.Same(syntax[0].Markers, syntax[1].Previous);
+    }
+
+    [Fact]
     public async Task AddDiagnostics_RegistersAWorkingPipeline_AndTheLastRegisteredSinkWins()
     {
         var builder = Host.CreateApplicationBuilder();
@@ -121,6 +151,33 @@ public sealed class DiagnosticsPipelineTests
             await Task.Delay(Timeout.Infinite, cancellationToken);
             return new SemanticMarkers([], []);
         }
+    }
+
+    /// <summary>Parses version after version, holding the first until released, and records which it saw.</summary>
+    private sealed class GatedSyntaxAnalyzer : FakeAnalyzer
+    {
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Started => _started.Task;
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public List<long> Versions { get; } = [];
+
+        public override async ValueTask<IReadOnlyList<Marker>> SyntaxAsync(DocumentSnapshot document, CancellationToken cancellationToken)
+        {
+            lock (Versions)
+            {
+                Versions.Add(document.Version);
+            }
+
+            _started.TrySetResult();
+            await Release.Task.WaitAsync(cancellationToken);
+            return [];
+        }
+
+        public override Task<SemanticMarkers> SemanticAsync(DocumentSnapshot document, CancellationToken cancellationToken) =>
+            Task.FromResult(new SemanticMarkers([], []));
     }
 
     private sealed class ThrowingAnalyzer : FakeAnalyzer

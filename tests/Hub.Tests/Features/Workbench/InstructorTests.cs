@@ -19,7 +19,8 @@ public sealed class InstructorTests(WorkbenchFixture fixture)
         await learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 0L, new[] { new ContentChange(0, 0, "# before\n") });
 
         var watched = await instructor.InvokeAsync<SessionSnapshot>("WatchSession", session.SessionId);
-        await learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 1L, new[] { new ContentChange(0, 0, "# live\n") });
+        // An edit into a syntax error: the watcher gets the edit and the learner's new markers.
+        await learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 1L, new[] { new ContentChange(0, 0, "def (:\n") });
         var live = await edited.NextAsync(n => n.SessionId == session.SessionId && n.Edit.Version > watched.Version);
         var markers = await watchedDiagnostics.NextAsync(d => d.Version == 2 && d.Layer == DiagnosticsLayer.Syntax, TimeSpan.FromSeconds(60));
         await instructor.InvokeAsync("SendHint", session.SessionId, "Look at the return statement.");
@@ -29,10 +30,10 @@ public sealed class InstructorTests(WorkbenchFixture fixture)
         Assert.StartsWith("# before\n", watched.Files[0].Content);
         Assert.Equal(2, live.Edit.Version);
         Assert.Equal(WorkbenchFixture.StarterFile, live.Edit.File);
-        Assert.Equal("# live\n", Assert.Single(live.Edit.Changes).Text);
+        Assert.Equal("def (:\n", Assert.Single(live.Edit.Changes).Text);
         Assert.Equal((session.SessionId, "Look at the return statement.", fixture.InstructorId), (hint.SessionId, hint.Text, hint.FromUserId));
         Assert.Equal((session.SessionId, WorkbenchFixture.StarterFile), (markers.SessionId, markers.File));
-        Assert.DoesNotContain(markers.Markers, m => m.Severity == MarkerSeverity.Error);
+        Assert.Contains(markers.Markers, m => m.Severity == MarkerSeverity.Error && m.StartLineNumber == 1);
 
         // After StopWatching the next edit does not arrive; watching again, the one after does, and nothing before it.
         await instructor.InvokeAsync("StopWatching", session.SessionId);

@@ -93,6 +93,51 @@ public sealed class SessionTests(WorkbenchFixture fixture)
     }
 
     [Fact]
+    public async Task Edits_through_two_hubs_on_one_session_take_turns_and_none_is_lost()
+    {
+        var token = WorkbenchFixture.NewLearnerToken(out _);
+        await using var first = await fixture.ConnectAsync(token, fixture.Hub);
+        await using var second = await fixture.ConnectAsync(token, fixture.SecondHub);
+        var session = await first.InvokeAsync<SessionSnapshot>("OpenExercise", fixture.ExerciseId);
+        await second.InvokeAsync<SessionSnapshot>("OpenExercise", fixture.ExerciseId);
+
+        // Each hub keeps its own copy of the text; the one that is behind finds out from Redis and catches up.
+        var a = await first.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 0L, new[] { Insert(0, "# a\n") });
+        var b = await second.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 1L, new[] { Insert(0, "# b\n") });
+        var c = await first.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 2L, new[] { Insert(0, "# c\n") });
+        var late = await second.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 2L, new[] { Insert(0, "# late\n") });
+
+        Assert.Equal([true, true, true], new[] { a.Accepted, b.Accepted, c.Accepted });
+        Assert.Equal(3, c.Version);
+        Assert.False(late.Accepted);
+        Assert.Equal(3, late.Snapshot!.Version);
+        var expected = "# c\n# b\n# a\n" + WorkbenchFixture.StarterText;
+        Assert.Equal(expected, late.Snapshot.Files[0].Content);
+        Assert.Equal(expected, (await first.InvokeAsync<SessionSnapshot>("OpenExercise", fixture.ExerciseId)).Files[0].Content);
+    }
+
+    [Fact]
+    public async Task Typing_clean_code_pushes_no_diagnostics_and_the_first_error_is_pushed()
+    {
+        await using var learner = await fixture.ConnectAsync(WorkbenchFixture.NewLearnerToken(out _));
+        var diagnostics = new Inbox<DiagnosticsMessage>(learner, "Diagnostics");
+        var session = await learner.InvokeAsync<SessionSnapshot>("OpenExercise", fixture.ExerciseId);
+        Assert.Empty((await diagnostics.NextAsync(d => d.Layer == DiagnosticsLayer.Syntax, TimeSpan.FromSeconds(60))).Markers);
+
+        for (var v = 0L; v < 3; v++)
+        {
+            Assert.True((await learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, v, new[] { Insert(0, "# clean\n") })).Accepted);
+        }
+
+        await learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 3L, new[] { Insert(0, "def (:\n") });
+        var next = await diagnostics.NextAsync(d => d.Layer == DiagnosticsLayer.Syntax, TimeSpan.FromSeconds(60));
+
+        // Versions 1 to 3 had no markers, like version 0: nothing was pushed for them.
+        Assert.Equal(4, next.Version);
+        Assert.Contains(next.Markers, m => m.Severity == MarkerSeverity.Error);
+    }
+
+    [Fact]
     public async Task The_session_survives_a_new_hub_host_on_the_same_redis()
     {
         var token = WorkbenchFixture.NewLearnerToken(out _);

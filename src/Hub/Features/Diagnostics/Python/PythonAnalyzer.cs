@@ -163,6 +163,16 @@ public sealed class PythonAnalyzer : ILanguageAnalyzer, IDisposable
             };
             process.BeginErrorReadLine();
             DiagnosticsLog.PythonStarted(_logger, process.Id);
+            // Parsing competes with edits for the CPU: it runs at the diagnostics threads' lower priority.
+            try
+            {
+                process.PriorityClass = _options.PythonHelperPriority;
+            }
+            catch (Exception ex) when (ex is Win32Exception or InvalidOperationException or PlatformNotSupportedException)
+            {
+                DiagnosticsLog.ReniceFailed(_logger, ex, process.Id, _options.PythonHelperPriority);
+            }
+
             return process;
         }
         catch (Exception ex) when (ex is Win32Exception or InvalidOperationException)
