@@ -3,6 +3,7 @@ using System.Text;
 using LearningPlatform.Contracts;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -20,20 +21,33 @@ public static class AuthExtensions
     /// <summary>Cookie carrying an admin's access token to the dashboard (browsers send no bearer header there).</summary>
     public const string DashboardCookie = "lp_dashboard";
 
+    /// <summary>Where the SignalR hubs live: the token may come as <c>access_token</c> query value, and the principal is lean.</summary>
+    public const string HubPaths = "/hubs";
+
+    /// <summary>The claim carrying the user's roles (one claim per role).</summary>
+    public const string RoleClaimType = "role";
+
     /// <summary>
     /// JWT bearer authentication shared by every process: same issuer, audience and key; revoked tokens rejected;
     /// the access token also accepted as <c>access_token</c> query value on hub paths (WebSockets cannot send headers).
+    /// Hub connections get a lean principal (see <see cref="PlatformJwtBearerHandler"/>).
     /// </summary>
     public static IServiceCollection AddPlatformAuthentication(this IServiceCollection services)
     {
         services.AddValidatedOptions<JwtOptions>(JwtOptions.SectionName);
         services.AddSingleton<TokenRevocation>();
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // AddJwtBearer with our handler: what AddJwtBearer registers, less binding the scheme from configuration.
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddScheme<JwtBearerOptions, PlatformJwtBearerHandler>(JwtBearerDefaults.AuthenticationScheme, null);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<JwtBearerOptions>, JwtBearerPostConfigureOptions>());
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<JwtOptions>>((bearer, jwtOptions) =>
             {
                 var jwt = jwtOptions.Value;
                 bearer.MapInboundClaims = false;
+                // Nothing reads the token back from the authentication properties; saved, every hub connection would
+                // keep another copy of it.
+                bearer.SaveToken = false;
                 bearer.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = jwt.Issuer,
@@ -42,14 +56,14 @@ public static class AuthExtensions
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                     ClockSkew = jwt.ClockSkew,
                     NameClaimType = JwtRegisteredClaimNames.Sub,
-                    RoleClaimType = "role",
+                    RoleClaimType = RoleClaimType,
                 };
                 bearer.Events = new JwtBearerEvents
                 {
                     OnMessageReceived = context =>
                     {
                         var token = context.Request.Query["access_token"];
-                        if (!string.IsNullOrEmpty(token) && context.Request.Path.StartsWithSegments("/hubs"))
+                        if (!string.IsNullOrEmpty(token) && context.Request.Path.StartsWithSegments(HubPaths))
                         {
                             context.Token = token;
                         }

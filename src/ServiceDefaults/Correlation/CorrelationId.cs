@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -42,11 +43,37 @@ public sealed class CorrelationIdMiddleware(RequestDelegate next, ILogger<Correl
             context.Response.Headers[CorrelationId.HeaderName] = id;
             return Task.CompletedTask;
         });
-        Activity.Current?.SetTag("correlation.id", id);
+        // Only on recorded activities: an unrecorded one (a hub connection's request) would carry the tag for hours.
+        if (Activity.Current is { IsAllDataRequested: true } activity)
+        {
+            activity.SetTag("correlation.id", id);
+        }
+
         CorrelationId.Current = id;
-        using (logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = id }))
+        using (logger.BeginScope(new CorrelationScope(id)))
         {
             await next(context);
         }
+    }
+
+    /// <summary>
+    /// The log scope's state: one property, as loggers read scopes (a list of key-value pairs). Smaller than a
+    /// dictionary, which matters because a hub connection's request keeps its scope as long as it lasts.
+    /// </summary>
+    private sealed class CorrelationScope(string id) : IReadOnlyList<KeyValuePair<string, object>>
+    {
+        public int Count => 1;
+
+        public KeyValuePair<string, object> this[int index] =>
+            index == 0 ? new("CorrelationId", id) : throw new ArgumentOutOfRangeException(nameof(index));
+
+        public IEnumerator<KeyValuePair<string, object>> GetEnumerator()
+        {
+            yield return this[0];
+        }
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => "CorrelationId:" + id;
     }
 }

@@ -1,3 +1,5 @@
+using LearningPlatform.ServiceDefaults.Auth;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -39,7 +41,7 @@ public static class TelemetryExtensions
                 .AddPrometheusExporter())
             .WithTracing(t => t
                 .AddSource(SourceName)
-                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health") && !ctx.Request.Path.StartsWithSegments("/metrics"))
+                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => IsTraced(ctx.Request.Path))
                 .AddHttpClientInstrumentation());
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -48,4 +50,11 @@ public static class TelemetryExtensions
 
         return builder;
     }
+
+    // Hub requests last as long as their connection: a span of hours tells nothing, and while recorded its activity
+    // holds a dozen tags and SignalR's OnConnected activity (its child) stays referenced from execution contexts
+    // captured during OnConnectedAsync. Unrecorded, the child is not even created (the sampler follows the parent);
+    // hub method calls are still traced, as roots of their own.
+    private static bool IsTraced(PathString path) =>
+        !path.StartsWithSegments("/health") && !path.StartsWithSegments("/metrics") && !path.StartsWithSegments(AuthExtensions.HubPaths);
 }

@@ -35,10 +35,15 @@ public static class WorkbenchFeature
         services.AddSingleton<RunRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<RunRelay>());
         services.AddSingleton<IDiagnosticsSink, HubDiagnosticsSink>();
-        services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
+        services.AddSingleton<IUserIdProvider, NoUserIdProvider>();
+        services.AddSingleton<LocalUsers>();
+        services.AddSingleton<RecommendationsChannel>();
+        services.AddHostedService<RecommendationsFanOut>();
         services.AddEventHandler<RecommendationsUpdated, RecommendationsPush>();
 
+        services.AddSingleton<LocalUsersFilter>(); // registered, so SignalR does not build one per connection
         services.AddSignalR(o => o.EnableDetailedErrors = false)
+            .AddHubOptions<WorkbenchHub>(o => o.AddFilter<LocalUsersFilter>())
             .AddJsonProtocol()
             .AddMessagePackProtocol()
             .AddStackExchangeRedis();

@@ -35,4 +35,10 @@ internal static partial class WorkbenchLog
 
     [LoggerMessage(EventId = 4010, Level = LogLevel.Warning, Message = "Live diagnostics of session {SessionId} failed")]
     public static partial void DiagnosticsFailed(ILogger logger, string sessionId, Exception exception);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "A recommendations message on the hubs' channel could not be read")]
+    public static partial void RecommendationsUnreadable(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Debug, Message = "Recommendations for {UserId} not sent to connection {ConnectionId}")]
+    public static partial void RecommendationsNotSent(ILogger logger, string userId, string connectionId, Exception exception);
 }

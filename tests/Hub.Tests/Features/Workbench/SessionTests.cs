@@ -251,4 +251,34 @@ public sealed class RecommendationsPushTests(WorkbenchFixture fixture)
         Assert.Equal(userId, (await second.NextAsync()).UserId);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => others.NextAsync(timeout: TimeSpan.FromSeconds(1)));
     }
+
+    [Fact]
+    public async Task RecommendationsUpdated_reaches_every_connection_of_the_learner_on_one_hub_and_the_rest_after_one_closes()
+    {
+        var token = WorkbenchFixture.NewLearnerToken(out var userId);
+        await using var tab1 = await fixture.ConnectAsync(token, fixture.SecondHub);
+        await using var tab2 = await fixture.ConnectAsync(token, fixture.SecondHub);
+        var tab3 = await fixture.ConnectAsync(token, fixture.SecondHub);
+        var first = new Inbox<LearningPlatform.Contracts.Events.RecommendationsUpdated>(tab1, "Recommendations");
+        var second = new Inbox<LearningPlatform.Contracts.Events.RecommendationsUpdated>(tab2, "Recommendations");
+        var publisher = fixture.Platform.Services.Services.GetRequiredService<LearningPlatform.ServiceDefaults.Events.IEventPublisher>();
+        await tab3.DisposeAsync();
+
+        await publisher.PublishAsync(new LearningPlatform.Contracts.Events.RecommendationsUpdated(
+            userId, [new("python-greet", "python-foundations", "Hello, name!", "next", 0.9, "two tabs")], DateTimeOffset.UtcNow));
+
+        Assert.Equal("two tabs", (await first.NextAsync()).Items.Single().Reason);
+        Assert.Equal("two tabs", (await second.NextAsync()).Items.Single().Reason);
+    }
+
+    [Fact]
+    public async Task A_connected_learner_costs_the_backplane_no_Redis_subscription_of_their_own()
+    {
+        await using var learner = await fixture.ConnectAsync(WorkbenchFixture.NewLearnerToken(out var userId));
+        var redis = fixture.Hub.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>();
+
+        var channels = redis.GetServers().SelectMany(s => s.SubscriptionChannels(StackExchange.Redis.RedisChannel.Pattern($"*{userId}*")));
+
+        Assert.Empty(channels);
+    }
 }
