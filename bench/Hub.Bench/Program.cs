@@ -45,27 +45,43 @@ var typers = Math.Min(connections, int.Parse(Opt("typers", "1000")));
 var rate = double.Parse(Opt("rate", "5"));
 var seconds = int.Parse(Opt("seconds", "30"));
 var errors = bool.Parse(Opt("errors", "false"));
+// Learners are new in every run (the idle child is told the parent's run id), so every run types into fresh files.
+var run = Opt("run", Guid.NewGuid().ToString("N")[..8]);
 
-var baseline = Rss(pid);
-Console.WriteLine($"connecting {connections} clients to {url} ({(messagePack ? "MessagePack" : "JSON")}) …");
-var hubs = new HubConnection[connections];
-var connectWatch = Stopwatch.StartNew();
-var failures = 0;
-await Parallel.ForEachAsync(Enumerable.Range(0, connections), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
+if (Opt("role", "") == "idle")
 {
-    var connection = Connect($"bench-{i}");
-    try
+    // The child of a split run: holds idle connections until the parent closes our standard input.
+    var (held, failedToConnect) = await ConnectManyAsync(int.Parse(Opt("connections", "0")), int.Parse(Opt("first", "0")));
+    Console.WriteLine($"idle {held.Length} {failedToConnect}");
+    await Console.In.ReadToEndAsync();
+    await Parallel.ForEachAsync(held, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (h, _) => await h.DisposeAsync());
+    return;
+}
+
+// The idle connections live in a child process (split=false keeps them here): the measuring process then holds only
+// the typing connections, and its garbage collector does not pause the timing for the sake of 14,000 idle ones.
+var split = bool.Parse(Opt("split", "true")) && connections > typers;
+var baseline = Rss(pid);
+Console.WriteLine($"connecting {connections} clients to {url} ({(messagePack ? "MessagePack" : "JSON")}{(split ? $"; {connections - typers} idle ones in a child process" : "")}) …");
+var connectWatch = Stopwatch.StartNew();
+Process? idleProcess = null;
+var (hubs, failures) = (Array.Empty<HubConnection>(), 0);
+if (split)
+{
+    var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+    foreach (var arg in args.Where(a => !a.StartsWith("connections=", StringComparison.Ordinal)).Append("role=idle").Append($"connections={connections - typers}").Append($"first={typers}").Append($"run={run}"))
     {
-        await connection.StartAsync(ct);
-        hubs[i] = connection;
+        info.ArgumentList.Add(arg);
     }
-    catch (Exception)
-    {
-        Interlocked.Increment(ref failures);
-        await connection.DisposeAsync();
-    }
-});
-var connected = hubs.Count(h => h is not null);
+
+    idleProcess = Process.Start(info)!;
+    var line = await idleProcess.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the idle child exited");
+    failures += int.Parse(line.Split(' ')[2]);
+}
+
+var (mine, myFailures) = await ConnectManyAsync(split ? typers : connections, 0);
+(hubs, failures) = (mine, failures + myFailures);
+var connected = connections - failures;
 Console.WriteLine($"connected {connected} in {connectWatch.Elapsed.TotalSeconds:0.0} s ({failures} failed)");
 await Task.Delay(TimeSpan.FromSeconds(3)); // let the server settle before reading its memory
 var loaded = Rss(pid);
@@ -81,7 +97,7 @@ if (int.Parse(Opt("hold", "0")) is > 0 and var hold)
 }
 
 // Typing: each typer opens the exercise and changes one character per tick, awaiting each acknowledgement.
-var active = hubs.Where(h => h is not null).Take(typers).ToArray();
+var active = hubs.Take(typers).ToArray();
 var pushes = 0L;
 var sent = new ConcurrentDictionary<(string Session, long Version), long>();
 var freshness = new ConcurrentBag<double>();
@@ -120,8 +136,9 @@ await Task.WhenAll(active.Select(async (hub, i) =>
             await Task.Delay(wait);
         }
 
-        // Appending "#" keeps Python clean (a comment); with errors=true an unclosed "(" breaks it, deleting it mends it.
-        var change = !errors ? new ContentChange(length, 0, "#") : broken ? new ContentChange(length - 1, 1, "") : new ContentChange(length, 0, "(");
+        // Appending "#" keeps Python clean (a comment); with errors=true an unclosed "(" at the start breaks it,
+        // deleting it mends it.
+        var change = !errors ? new ContentChange(length, 0, "#") : broken ? new ContentChange(0, 1, "") : new ContentChange(0, 0, "(");
         var start = Stopwatch.GetTimestamp();
         try
         {
@@ -160,7 +177,33 @@ if (errors)
     Console.WriteLine($"keystroke -> its syntax markers ms: {Percentiles(fresh)}");
 }
 
-await Parallel.ForEachAsync(hubs.Where(h => h is not null), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (h, _) => await h.DisposeAsync());
+await Parallel.ForEachAsync(hubs, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (h, _) => await h.DisposeAsync());
+if (idleProcess is not null)
+{
+    idleProcess.StandardInput.Close();
+    await idleProcess.WaitForExitAsync();
+}
+
+async Task<(HubConnection[] Connected, int Failed)> ConnectManyAsync(int count, int first)
+{
+    var all = new HubConnection?[count];
+    var failedCount = 0;
+    await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
+    {
+        var connection = Connect($"bench-{run}-{first + i}");
+        try
+        {
+            await connection.StartAsync(ct);
+            all[i] = connection;
+        }
+        catch (Exception)
+        {
+            Interlocked.Increment(ref failedCount);
+            await connection.DisposeAsync();
+        }
+    });
+    return ([.. all.OfType<HubConnection>()], failedCount);
+}
 
 // One learner types into a ~200-line C# file: each keystroke either breaks the syntax ("(" then its removal) or the
 // binding ("q" inside an identifier, then its removal), so that every keystroke changes the markers of one layer.

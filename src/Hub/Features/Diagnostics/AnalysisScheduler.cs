@@ -13,8 +13,15 @@ namespace LearningPlatform.Hub.Features.Diagnostics;
 /// </summary>
 public sealed class AnalysisScheduler : TaskScheduler, IDisposable
 {
-    private readonly BlockingCollection<Task> _queue = [];
+    // A queue and an event rather than a BlockingCollection: its wait spins before it sleeps, and with thousands
+    // of small work items a second that spinning cost more CPU than the work.
+    private const int LingerMilliseconds = 20;
+
+    private readonly ConcurrentQueue<Task> _queue = new();
+    private readonly AutoResetEvent _ready = new(false);
     private readonly Thread[] _threads;
+    private int _sleepers;
+    private volatile bool _disposed;
 
     [ThreadStatic]
     private static AnalysisScheduler? _current;
@@ -39,14 +46,29 @@ public sealed class AnalysisScheduler : TaskScheduler, IDisposable
     public Task<T> Run<T>(Func<Task<T>> work) =>
         Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, this).Unwrap();
 
-    public void Dispose() => _queue.CompleteAdding();
+    public void Dispose()
+    {
+        _disposed = true;
+        foreach (var _ in _threads)
+        {
+            _ready.Set();
+        }
+    }
 
     protected override void QueueTask(Task task)
     {
-        if (!_queue.TryAdd(task))
+        if (_disposed)
         {
             // Shutting down: run it anyway, so that nothing awaiting it hangs.
             ThreadPool.UnsafeQueueUserWorkItem(static s => s.Scheduler.TryExecuteTask(s.Task), (Scheduler: this, Task: task), preferLocal: false);
+            return;
+        }
+
+        _queue.Enqueue(task);
+        // Only a sleeping thread needs waking; a busy one finds the task when it looks again.
+        if (Volatile.Read(ref _sleepers) > 0)
+        {
+            _ready.Set();
         }
     }
 
@@ -58,9 +80,33 @@ public sealed class AnalysisScheduler : TaskScheduler, IDisposable
     private void Work()
     {
         _current = this;
-        foreach (var task in _queue.GetConsumingEnumerable())
+        var idle = 0;
+        while (!_disposed)
         {
-            TryExecuteTask(task);
+            if (_queue.TryDequeue(out var task))
+            {
+                TryExecuteTask(task);
+                idle = 0;
+                continue;
+            }
+
+            // While learners type, work arrives thousands of times a second: looking every millisecond costs far
+            // less than being woken for each item (a context switch each). Only a quiet queue waits for a signal.
+            if (++idle <= LingerMilliseconds)
+            {
+                Thread.Sleep(1);
+                continue;
+            }
+
+            idle = 0;
+            Interlocked.Increment(ref _sleepers);
+            // Looked at again after announcing the sleep: a task queued in between is either seen here or wakes us.
+            if (_queue.IsEmpty && !_disposed)
+            {
+                _ready.WaitOne();
+            }
+
+            Interlocked.Decrement(ref _sleepers);
         }
     }
 }

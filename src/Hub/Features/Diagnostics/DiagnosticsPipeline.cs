@@ -97,7 +97,7 @@ public sealed class DiagnosticsPipeline : IDisposable
 
             doc.LatestVersion = update.Version;
             older = doc.Semantic;
-            doc.Semantic = null;
+            (doc.Semantic, doc.SemanticDue) = (null, null);
             // Under the document's lock, so the session's texts are taken in version order.
             var files = session.SetFile(update.File, update.Text, out var sessionLength);
             doc.Pending = new SyntaxWork(new DocumentSnapshot(update.SessionId, update.File, update.Version, update.Text, update.Changes, files), analyzer, sessionLength);
@@ -184,7 +184,7 @@ public sealed class DiagnosticsPipeline : IDisposable
                 return;
             }
 
-            var markers = await RunSyntaxAsync(work.Analyzer, snapshot, CancellationToken.None);
+            var markers = await RunSyntaxAsync(doc, work.Analyzer, snapshot);
             await DeliverAsync(doc, snapshot, DiagnosticsLayer.Syntax, markers);
             ScheduleSemantic(doc, work.Analyzer, snapshot);
         }
@@ -255,15 +255,16 @@ public sealed class DiagnosticsPipeline : IDisposable
         return null;
     }
 
-    private async Task<IReadOnlyList<Marker>> RunSyntaxAsync(ILanguageAnalyzer analyzer, DocumentSnapshot snapshot, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Marker>> RunSyntaxAsync(Document doc, ILanguageAnalyzer analyzer, DocumentSnapshot snapshot)
     {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        // One file's passes run one at a time, so its time limit is one reusable token source (and timer).
+        var limit = doc.SyntaxLimit ??= new CancellationTokenSource();
         limit.CancelAfter(_options.SyntaxTimeLimit);
         try
         {
             return await analyzer.SyntaxAsync(snapshot, limit.Token);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !_stopping.IsCancellationRequested)
         {
             DiagnosticsLog.AnalysisTimedOut(_logger, DiagnosticsLayer.Syntax, snapshot.SessionId, snapshot.File, snapshot.Version, _options.SyntaxTimeLimit);
             return [Markers.Note(DiagnosticsLayer.Syntax, "Syntax check took too long and was skipped.")];
@@ -273,14 +274,47 @@ public sealed class DiagnosticsPipeline : IDisposable
             DiagnosticsLog.AnalysisFailed(_logger, ex, DiagnosticsLayer.Syntax, snapshot.SessionId, snapshot.File, snapshot.Version);
             return Markers.None;
         }
+        finally
+        {
+            if (!limit.TryReset())
+            {
+                limit.Dispose();
+                doc.SyntaxLimit = null;
+            }
+        }
     }
 
     private void ScheduleSemantic(Document doc, ILanguageAnalyzer analyzer, DocumentSnapshot snapshot)
     {
-        CancellationTokenSource cts;
         lock (doc.Gate)
         {
             if (doc.Closed || doc.LatestVersion != snapshot.Version)
+            {
+                return;
+            }
+
+            doc.SemanticDue = new SemanticWork(snapshot, analyzer);
+            if (_options.SemanticDebounce > TimeSpan.Zero)
+            {
+                // One timer per file, re-armed by every version: typing creates no timer per keystroke.
+                doc.SemanticTimer ??= _time.CreateTimer(_ => StartSemantic(doc), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                doc.SemanticTimer.Change(_options.SemanticDebounce, Timeout.InfiniteTimeSpan);
+                return;
+            }
+        }
+
+        StartSemantic(doc);
+    }
+
+    /// <summary>The debounce is over: analyse the waiting version, unless a newer one came meanwhile.</summary>
+    private void StartSemantic(Document doc)
+    {
+        SemanticWork? work;
+        CancellationTokenSource cts;
+        lock (doc.Gate)
+        {
+            (work, doc.SemanticDue) = (doc.SemanticDue, null);
+            if (work is null || doc.Closed || doc.LatestVersion != work.Snapshot.Version)
             {
                 return;
             }
@@ -290,7 +324,7 @@ public sealed class DiagnosticsPipeline : IDisposable
             doc.Semantic = cts;
         }
 
-        _ = RunSemanticAsync(doc, analyzer, snapshot, cts);
+        _ = _scheduler.Run(() => RunSemanticAsync(doc, work.Analyzer, work.Snapshot, cts));
     }
 
     private async Task RunSemanticAsync(Document doc, ILanguageAnalyzer analyzer, DocumentSnapshot snapshot, CancellationTokenSource superseded)
@@ -298,11 +332,6 @@ public sealed class DiagnosticsPipeline : IDisposable
         var token = superseded.Token;
         try
         {
-            if (_options.SemanticDebounce > TimeSpan.Zero)
-            {
-                await Task.Delay(_options.SemanticDebounce, _time, token);
-            }
-
             // Waiting here is the load shedding: a newer version cancels this wait, so each file has at most one
             // waiter, for its newest version.
             if (!_semanticSlots.Wait(0))
@@ -445,6 +474,8 @@ public sealed class DiagnosticsPipeline : IDisposable
 
     private sealed record SyntaxWork(DocumentSnapshot Snapshot, ILanguageAnalyzer Analyzer, long SessionLength);
 
+    private sealed record SemanticWork(DocumentSnapshot Snapshot, ILanguageAnalyzer Analyzer);
+
     private sealed class Document
     {
         public Lock Gate { get; } = new();
@@ -452,6 +483,11 @@ public sealed class DiagnosticsPipeline : IDisposable
         public Dictionary<string, (long Version, IReadOnlyList<Marker>? Markers)> Delivered { get; } = new(StringComparer.Ordinal);
         public long LatestVersion { get; set; } = long.MinValue;
         public CancellationTokenSource? Semantic { get; set; }
+
+        /// <summary>The version whose compiler and lint layers run when <see cref="SemanticTimer"/> fires.</summary>
+        public SemanticWork? SemanticDue { get; set; }
+        public ITimer? SemanticTimer { get; set; }
+        public CancellationTokenSource? SyntaxLimit { get; set; }
 
         /// <summary>The newest version waiting for its syntax pass, and who waits for it.</summary>
         public SyntaxWork? Pending { get; set; }
@@ -469,9 +505,10 @@ public sealed class DiagnosticsPipeline : IDisposable
             {
                 Closed = true;
                 running = Semantic;
-                Semantic = null;
+                (Semantic, SemanticDue) = (null, null);
                 waiters = Waiters;
                 (Pending, Waiters) = (null, null);
+                SemanticTimer?.Dispose();
             }
 
             running?.Cancel();

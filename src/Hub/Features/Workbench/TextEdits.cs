@@ -14,6 +14,13 @@ public static class TextEdits
     /// </summary>
     public static string? Apply(string text, IReadOnlyList<ContentChange> changes, out string? error)
     {
+        if (changes is [{ } only] && only.RangeOffset >= 0 && only.RangeLength >= 0 && (long)only.RangeOffset + only.RangeLength <= text.Length)
+        {
+            // A keystroke: one copy of the text instead of a builder's three.
+            error = null;
+            return string.Concat(text.AsSpan(0, only.RangeOffset), only.Text, text.AsSpan(only.RangeOffset + only.RangeLength));
+        }
+
         var builder = new StringBuilder(text);
         for (var i = 0; i < changes.Count; i++)
         {

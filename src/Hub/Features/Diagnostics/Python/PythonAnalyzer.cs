@@ -11,8 +11,9 @@ namespace LearningPlatform.Hub.Features.Diagnostics.Python;
 /// <summary>
 /// Python through a long-lived <c>python3 -I -S</c> helper that only calls <c>ast.parse</c> (see
 /// <c>parse_helper.py</c> for the threat model): there is no Python parser for .NET on NuGet, and CPython's own
-/// parser gives the learner the exact messages they will see when the code runs. Requests are serialized; a helper
-/// that times out, dies or answers garbage is killed and started again on the next request. Without a Python
+/// parser gives the learner the exact messages they will see when the code runs. A helper
+/// that times out, dies or answers garbage is killed and started again on the next request. Requests that arrive
+/// while the helper works wait and go together in the next batch (one JSON array per line each way). Without a Python
 /// interpreter the analyzer logs one warning and returns no markers.
 /// </summary>
 public sealed class PythonAnalyzer : ILanguageAnalyzer, IDisposable
@@ -27,7 +28,11 @@ public sealed class PythonAnalyzer : ILanguageAnalyzer, IDisposable
 
     private readonly DiagnosticsOptions _options;
     private readonly ILogger<PythonAnalyzer> _logger;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private const int MaxBatchRequests = 64;
+    private const long MaxBatchChars = 1024 * 1024;
+
+    private readonly List<Pending> _pending = [];
+    private bool _sending;
     private Process? _process;
     private long _nextId;
     private bool _unavailable;
@@ -76,63 +81,100 @@ public sealed class PythonAnalyzer : ILanguageAnalyzer, IDisposable
             return null;
         }
 
-        await _gate.WaitAsync(cancellationToken);
-        try
+        var request = new Pending(
+            new HelperRequest(Interlocked.Increment(ref _nextId), mode, Path.GetFileName(document.File), document.Text, _options.MaxLineLength),
+            new TaskCompletionSource<IReadOnlyList<Marker>?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        bool send;
+        lock (_pending)
         {
-            var process = _process ??= Start();
-            if (process is null)
-            {
-                return null;
-            }
-
-            var id = ++_nextId;
-            var request = JsonSerializer.Serialize(new HelperRequest(id, mode, Path.GetFileName(document.File), document.Text, _options.MaxLineLength),
-                PythonJson.Default.HelperRequest);
-            var sent = Stopwatch.GetTimestamp();
-            try
-            {
-                await process.StandardInput.WriteLineAsync(request.AsMemory(), cancellationToken);
-                await process.StandardInput.FlushAsync(cancellationToken);
-                while (true)
-                {
-                    var line = await process.StandardOutput.ReadLineAsync(cancellationToken);
-                    var response = line is null ? null : JsonSerializer.Deserialize(line, PythonJson.Default.HelperResponse);
-                    if (response is not null && response.Id < id)
-                    {
-                        continue; // the answer to an abandoned (superseded) request
-                    }
-
-                    if (response is null || response.Id != id)
-                    {
-                        Kill(line is null ? "exited" : "answered out of turn");
-                        return null;
-                    }
-
-                    return response.Markers;
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                // Superseded requests are cancelled within milliseconds: leave the helper alone, the next request
-                // skips the late answer. A helper busy past the syntax time limit is stuck on hostile input.
-                if (Stopwatch.GetElapsedTime(sent) >= _options.SyntaxTimeLimit)
-                {
-                    Kill("busy past the time limit");
-                }
-
-                throw;
-            }
-            catch (Exception ex) when (ex is IOException or JsonException or InvalidOperationException)
-            {
-                Kill(ex.GetType().Name + ": " + ex.Message);
-                return null;
-            }
+            _pending.Add(request);
+            (send, _sending) = (!_sending, true);
         }
-        finally
+
+        if (send)
         {
-            _gate.Release();
+            _ = SendBatchesAsync();
+        }
+
+        // A superseded request stops waiting at once; if it was sent, its answer is dropped.
+        using var registration = cancellationToken.Register(static r => ((Pending)r!).Done.TrySetCanceled(), request);
+        return await request.Done.Task;
+    }
+
+    /// <summary>
+    /// Sends what is waiting as one batch (one line each way), then the next batch, until nothing waits. Under
+    /// load many files share one round trip to the helper, so parsing does not cost a process switch per keystroke.
+    /// </summary>
+    private async Task SendBatchesAsync()
+    {
+        while (true)
+        {
+            List<Pending> batch = [];
+            lock (_pending)
+            {
+                _pending.RemoveAll(p => p.Done.Task.IsCompleted);
+                var chars = 0L;
+                while (_pending.Count > 0 && batch.Count < MaxBatchRequests && (batch.Count == 0 || chars + _pending[0].Request.Source.Length <= MaxBatchChars))
+                {
+                    chars += _pending[0].Request.Source.Length;
+                    batch.Add(_pending[0]);
+                    _pending.RemoveAt(0);
+                }
+
+                if (batch.Count == 0)
+                {
+                    _sending = false;
+                    return;
+                }
+            }
+
+            var answers = await ExchangeAsync(batch);
+            foreach (var pending in batch)
+            {
+                pending.Done.TrySetResult(answers is not null && answers.TryGetValue(pending.Request.Id, out var markers) ? markers : null);
+            }
         }
     }
+
+    /// <summary>One batch to the helper and its answers by request id; null (and the helper killed) when it fails.</summary>
+    private async Task<Dictionary<long, IReadOnlyList<Marker>>?> ExchangeAsync(List<Pending> batch)
+    {
+        var process = _process ??= Start();
+        if (process is null || _disposed)
+        {
+            return null;
+        }
+
+        var line = JsonSerializer.Serialize(batch.Select(p => p.Request).ToList(), PythonJson.Default.ListHelperRequest);
+        // A helper that answers nothing within the syntax time limit is stuck on hostile input.
+        using var limit = new CancellationTokenSource(_options.SyntaxTimeLimit);
+        try
+        {
+            await process.StandardInput.WriteLineAsync(line.AsMemory(), limit.Token);
+            await process.StandardInput.FlushAsync(limit.Token);
+            var answer = await process.StandardOutput.ReadLineAsync(limit.Token);
+            var responses = answer is null ? null : JsonSerializer.Deserialize(answer, PythonJson.Default.ListHelperResponse);
+            if (responses is null || responses.Count != batch.Count)
+            {
+                Kill(answer is null ? "exited" : "answered out of turn");
+                return null;
+            }
+
+            return responses.ToDictionary(r => r.Id, r => r.Markers);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill("busy past the time limit");
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or InvalidOperationException or ArgumentException)
+        {
+            Kill(ex.GetType().Name + ": " + ex.Message);
+            return null;
+        }
+    }
+
+    private sealed record Pending(HelperRequest Request, TaskCompletionSource<IReadOnlyList<Marker>?> Done);
 
     private Process? Start()
     {
@@ -218,6 +260,6 @@ internal sealed record HelperResponse(
     [property: JsonPropertyName("id")] long Id,
     [property: JsonPropertyName("markers")] IReadOnlyList<Marker> Markers);
 
-[JsonSerializable(typeof(HelperRequest))]
-[JsonSerializable(typeof(HelperResponse))]
+[JsonSerializable(typeof(List<HelperRequest>))]
+[JsonSerializable(typeof(List<HelperResponse>))]
 internal sealed partial class PythonJson : JsonSerializerContext;

@@ -1,7 +1,8 @@
 # Live diagnostics helper for learners' Python: parses, never runs.
 #
-# Protocol: one JSON request per stdin line {"id", "mode": "syntax"|"lint", "file", "source", "maxLineLength"},
-# one JSON answer per stdout line {"id", "markers": [...]} in Monaco's IMarkerData shape (1-based positions).
+# Protocol: one batch per stdin line, a JSON array of requests {"id", "mode": "syntax"|"lint", "file", "source",
+# "maxLineLength"}; one stdout line per batch, the array of answers {"id", "markers": [...]} in the same order,
+# markers in Monaco's IMarkerData shape (1-based positions).
 #
 # Threat model: the source is hostile. ast.parse builds a tree and never compiles to bytecode, imports or executes
 # anything, so the learner's code cannot act. What remains is the parser itself: huge or deeply nested input
@@ -125,14 +126,17 @@ def handle(request):
     return lint(tree, caught, source, int(request.get("maxLineLength") or 0))
 
 
+def answer(request):
+    try:
+        markers = handle(request)
+    except (RecursionError, MemoryError) as error:
+        markers = [marker(1, 1, 1, 2, INFO, f"Check skipped: {type(error).__name__}", None, request["mode"])]
+    return {"id": request["id"], "markers": markers}
+
+
 def main():
     for line in sys.stdin:
-        request = json.loads(line)
-        try:
-            markers = handle(request)
-        except (RecursionError, MemoryError) as error:
-            markers = [marker(1, 1, 1, 2, INFO, f"Check skipped: {type(error).__name__}", None, request["mode"])]
-        sys.stdout.write(json.dumps({"id": request["id"], "markers": markers}) + "\n")
+        sys.stdout.write(json.dumps([answer(request) for request in json.loads(line)]) + "\n")
         sys.stdout.flush()
 
 
