@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace LearningPlatform.Hub.Features.Diagnostics;
@@ -7,7 +8,8 @@ namespace LearningPlatform.Hub.Features.Diagnostics;
 /// Runs live-diagnostics work (parsing, binding, pushing markers) on a few dedicated threads, never on the thread
 /// pool that reads, stores and acknowledges edits. However many learners type, diagnostics use at most
 /// <see cref="DiagnosticsOptions.AnalysisThreads"/> cores of the hub; together with the pipeline analysing only the
-/// newest version of each file, that is how they shed load instead of falling behind or slowing edits down.
+/// newest version of each file, that is how they shed load instead of falling behind or slowing edits down. Each
+/// thread also keeps to a budget: busy at most <see cref="DiagnosticsOptions.AnalysisBusyShare"/> of every 100 ms.
 /// (The threads keep the normal CPU priority: on Linux a thread created by a niced thread inherits its nice value,
 /// and these threads may make the thread pool start threads.)
 /// </summary>
@@ -20,6 +22,8 @@ public sealed class AnalysisScheduler : TaskScheduler, IDisposable
     private readonly ConcurrentQueue<Task> _queue = new();
     private readonly AutoResetEvent _ready = new(false);
     private readonly Thread[] _threads;
+    private static readonly TimeSpan BudgetWindow = TimeSpan.FromMilliseconds(100);
+    private readonly long _budget;
     private int _sleepers;
     private volatile bool _disposed;
 
@@ -28,6 +32,7 @@ public sealed class AnalysisScheduler : TaskScheduler, IDisposable
 
     public AnalysisScheduler(IOptions<DiagnosticsOptions> options)
     {
+        _budget = (long)(options.Value.AnalysisBusyShare * BudgetWindow.TotalSeconds * Stopwatch.Frequency);
         _threads = new Thread[options.Value.AnalysisThreads];
         for (var i = 0; i < _threads.Length; i++)
         {
@@ -81,12 +86,29 @@ public sealed class AnalysisScheduler : TaskScheduler, IDisposable
     {
         _current = this;
         var idle = 0;
+        var (windowStart, busy) = (Stopwatch.GetTimestamp(), 0L);
         while (!_disposed)
         {
             if (_queue.TryDequeue(out var task))
             {
+                var started = Stopwatch.GetTimestamp();
                 TryExecuteTask(task);
                 idle = 0;
+                var now = Stopwatch.GetTimestamp();
+                busy += now - started;
+                var elapsed = Stopwatch.GetElapsedTime(windowStart, now);
+                if (elapsed >= BudgetWindow)
+                {
+                    (windowStart, busy) = (now, 0);
+                }
+                else if (busy >= _budget)
+                {
+                    // Over budget in this window: rest until it ends. Work waiting meanwhile is coalesced per file.
+                    // On a busy machine preemption stretches the measured time, so diagnostics back off sooner.
+                    Thread.Sleep(BudgetWindow - elapsed);
+                    (windowStart, busy) = (Stopwatch.GetTimestamp(), 0);
+                }
+
                 continue;
             }
 

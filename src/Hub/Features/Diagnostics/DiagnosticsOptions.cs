@@ -31,6 +31,14 @@ public sealed class DiagnosticsOptions
     [Range(1, 64)]
     public int AnalysisThreads { get; set; } = 1;
 
+    /// <summary>
+    /// Share of each 100 ms an analysis thread may be busy; past it, it rests until the window ends and the files
+    /// edited meanwhile are analysed at their newest version afterwards. One learner's C# (about 20 ms a keystroke)
+    /// stays inside it; a thousand typing learners do not, and edits keep the rest of the CPU.
+    /// </summary>
+    [Range(0.05, 1.0)]
+    public double AnalysisBusyShare { get; set; } = 0.25;
+
     /// <summary>Largest file analysed, in characters; larger files get one Info marker instead.</summary>
     [Range(1_000, 50_000_000)]
     public int MaxFileLength { get; set; } = 256 * 1024;
