@@ -12,13 +12,15 @@
 //   markers, as round trips through the real client on loopback).
 //
 // Usage: dotnet run -c Release --project bench/Hub.Bench -- [url=http://localhost:8080] [connections=15000]
-//        [typers=1000] [rate=5] [seconds=30] [exercise=python-greet] [errors=false] [protocol=json|messagepack]
+//        [typers=1000] [rate=5] [seconds=30] [exercise=python-greet] [warmup=5] [errors=false] [protocol=json|messagepack]
+//        [idle=lean|client] [idleread=true] [timeline=false]
 //        [pid=<hub process id, for memory and CPU>] [hold=<seconds to keep the idle connections, for a heap dump>]
 //        dotnet run -c Release --project bench/Hub.Bench -- mode=diagnostics [keystrokes=300] [debounce=150]
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Claims;
 using System.Text;
+using Hub.Bench;
 using LearningPlatform.Contracts.Workbench;
 using LearningPlatform.Diagnostics.Bench;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -47,11 +49,20 @@ var seconds = int.Parse(Opt("seconds", "30"));
 var errors = bool.Parse(Opt("errors", "false"));
 // Learners are new in every run (the idle child is told the parent's run id), so every run types into fresh files.
 var run = Opt("run", Guid.NewGuid().ToString("N")[..8]);
+// Idle connections are lean SignalR clients by default (IdleConnection: handshake and pings over a raw WebSocket);
+// idle=client makes them full .NET HubConnections, which costs this machine about a quarter of a core at 14,000.
+// idleread=false: lean idle connections leave the server's pings unread (see IdleConnection).
+var lean = Opt("idle", "lean") == "lean";
+var idleRead = bool.Parse(Opt("idleread", "true"));
 
 if (Opt("role", "") == "idle")
 {
     // The child of a split run: holds idle connections until the parent closes our standard input.
-    var (held, failedToConnect) = await ConnectManyAsync(int.Parse(Opt("connections", "0")), int.Parse(Opt("first", "0")));
+    var count = int.Parse(Opt("connections", "0"));
+    var first = int.Parse(Opt("first", "0"));
+    var (held, failedToConnect) = lean
+        ? await ConnectIdleAsync(count, first)
+        : await ConnectManyAsync(count, first) is var (clients, failedClients) ? (clients.Cast<IAsyncDisposable>().ToArray(), failedClients) : default;
     Console.WriteLine($"idle {held.Length} {failedToConnect}");
     await Console.In.ReadToEndAsync();
     await Parallel.ForEachAsync(held, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (h, _) => await h.DisposeAsync());
@@ -69,6 +80,11 @@ var (hubs, failures) = (Array.Empty<HubConnection>(), 0);
 if (split)
 {
     var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+    if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+    {
+        info.ArgumentList.Add(typeof(IdleConnection).Assembly.Location); // started as `dotnet Hub.Bench.dll`
+    }
+
     foreach (var arg in args.Where(a => !a.StartsWith("connections=", StringComparison.Ordinal)).Append("role=idle").Append($"connections={connections - typers}").Append($"first={typers}").Append($"run={run}"))
     {
         info.ArgumentList.Add(arg);
@@ -115,12 +131,17 @@ foreach (var hub in active)
 
 var sessions = await Task.WhenAll(active.Select(h => h.InvokeAsync<SessionSnapshot>("OpenExercise", Opt("exercise", "python-greet"))));
 var latencies = new ConcurrentBag<double>();
+var timeline = new ConcurrentBag<(double SentAt, double Ms)>(); // timeline=true: when the slow ones were sent
+var recordTimeline = bool.Parse(Opt("timeline", "false"));
 var failed = 0;
 var versionsSent = 0L;
 var interval = TimeSpan.FromSeconds(1 / rate);
-var end = TimeSpan.FromSeconds(seconds);
-var (hubCpu, clientCpu) = (Cpu(pid), Cpu(Environment.ProcessId));
+// The first `warmup` seconds of typing are not measured: the sessions just opened are still being analysed and a
+// fresh hub is still compiling its typing path.
+var warmup = TimeSpan.FromSeconds(int.Parse(Opt("warmup", "5")));
+var end = warmup + TimeSpan.FromSeconds(seconds);
 var typingWatch = Stopwatch.StartNew();
+var measuring = Task.Delay(warmup).ContinueWith(_ => (Cpu(pid), Cpu(Environment.ProcessId), Cpu(idleProcess?.Id), typingWatch.Elapsed), TaskScheduler.Default);
 await Task.WhenAll(active.Select(async (hub, i) =>
 {
     var session = sessions[i];
@@ -140,12 +161,26 @@ await Task.WhenAll(active.Select(async (hub, i) =>
         // deleting it mends it.
         var change = !errors ? new ContentChange(length, 0, "#") : broken ? new ContentChange(0, 1, "") : new ContentChange(0, 0, "(");
         var start = Stopwatch.GetTimestamp();
+        var measured = next >= warmup;
         try
         {
-            sent[(session.SessionId, version + 1)] = start;
+            if (measured)
+            {
+                sent[(session.SessionId, version + 1)] = start;
+            }
+
             var result = await hub.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, file.Name, version, new[] { change });
-            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-            Interlocked.Increment(ref versionsSent);
+            var ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            if (measured)
+            {
+                latencies.Add(ms);
+                Interlocked.Increment(ref versionsSent);
+                if (recordTimeline)
+                {
+                    timeline.Add(((typingWatch.Elapsed - warmup).TotalSeconds - (ms / 1000), ms));
+                }
+            }
+
             if (result.Accepted)
             {
                 (version, length, broken) = (result.Version, length + change.Text.Length - change.RangeLength, errors && !broken);
@@ -163,13 +198,25 @@ await Task.WhenAll(active.Select(async (hub, i) =>
         next += interval;
     }
 }));
-var elapsed = typingWatch.Elapsed.TotalSeconds;
-(hubCpu, clientCpu) = (Cpu(pid) - hubCpu, Cpu(Environment.ProcessId) - clientCpu);
+var (hubCpu, clientCpu, idleCpu, measuredFrom) = await measuring;
+var elapsed = (typingWatch.Elapsed - measuredFrom).TotalSeconds;
+(hubCpu, clientCpu, idleCpu) = (Cpu(pid) - hubCpu, Cpu(Environment.ProcessId) - clientCpu, Cpu(idleProcess?.Id) - idleCpu);
 
 var sorted = latencies.Order().ToArray();
-Console.WriteLine($"typing: {active.Length} connections × {rate}/s for {seconds} s: {sorted.Length} edits acknowledged ({sorted.Length / elapsed:0}/s), {failed} errors, {pushes} diagnostics pushes");
+Console.WriteLine($"typing: {active.Length} connections × {rate}/s for {seconds} s after {warmup.TotalSeconds} s of warm-up: {sorted.Length} edits acknowledged ({sorted.Length / elapsed:0}/s), {failed} errors, {pushes} diagnostics pushes");
 Console.WriteLine($"edit acknowledgement ms: {Percentiles(sorted)}");
-Console.WriteLine($"CPU (one core = 100 %): hub {(pid is null ? "?" : $"{100 * hubCpu / elapsed:0}")} %, this client {100 * clientCpu / elapsed:0} %");
+Console.WriteLine($"CPU (one core = 100 %): hub {(pid is null ? "?" : $"{100 * hubCpu / elapsed:0}")} %, this client {100 * clientCpu / elapsed:0} %{(idleProcess is null ? "" : $", its idle child {100 * idleCpu / elapsed:0} %")}");
+if (recordTimeline)
+{
+    // Per 100 ms of sending time: the p95 of the acknowledgements sent then, 20 slots per line (two seconds).
+    var slots = timeline.GroupBy(t => (int)(t.SentAt * 10)).OrderBy(g => g.Key)
+        .Select(g => (g.Key, P95: g.Select(t => t.Ms).Order().ElementAt((int)(0.95 * g.Count())))).ToArray();
+    foreach (var line in slots.Chunk(20))
+    {
+        Console.WriteLine($"{line[0].Key / 10.0,5:0.0} s: {string.Join(' ', line.Select(s => $"{s.P95,4:0}"))}");
+    }
+}
+
 if (errors)
 {
     var fresh = freshness.Order().ToArray();
@@ -182,6 +229,38 @@ if (idleProcess is not null)
 {
     idleProcess.StandardInput.Close();
     await idleProcess.WaitForExitAsync();
+}
+
+// Idle connections: connected 64 at a time, then each pings once per interval (spread evenly over all of them).
+async Task<(IAsyncDisposable[] Connected, int Failed)> ConnectIdleAsync(int count, int first)
+{
+    var all = new IdleConnection?[count];
+    var failedCount = 0;
+    var hubUri = new Uri(url);
+    await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
+    {
+        try
+        {
+            all[i] = await IdleConnection.ConnectAsync(hubUri, Token($"bench-{run}-{first + i}"), idleRead, ct);
+        }
+        catch (Exception)
+        {
+            Interlocked.Increment(ref failedCount);
+        }
+    });
+    var held = all.OfType<IdleConnection>().ToArray();
+    _ = Task.Run(async () =>
+    {
+        using var timer = new PeriodicTimer(IdleConnection.PingInterval / Math.Max(1, held.Length / 10));
+        for (var next = 0; await timer.WaitForNextTickAsync(); next = next + 10 < held.Length ? next + 10 : 0)
+        {
+            for (var j = next; j < Math.Min(next + 10, held.Length); j++)
+            {
+                _ = held[j].PingAsync();
+            }
+        }
+    });
+    return (held, failedCount);
 }
 
 async Task<(HubConnection[] Connected, int Failed)> ConnectManyAsync(int count, int first)

@@ -4,6 +4,7 @@ using LearningPlatform.ServiceDefaults;
 using LearningPlatform.ServiceDefaults.Events;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -15,7 +16,7 @@ namespace LearningPlatform.Hub.Features.Workbench;
 /// <summary>
 /// The workbench hub at <c>/hubs/workbench</c>: JSON and MessagePack, stateful reconnect, the Redis backplane (so
 /// several hub processes behave as one), sessions in Redis, live diagnostics, and a connection limit below the
-/// process's open-file limit.
+/// process's open-file limit, and keep-alive pings spread over time (<see cref="KeepAlivePacer"/>).
 /// </summary>
 public static class WorkbenchFeature
 {
@@ -51,7 +52,16 @@ public static class WorkbenchFeature
         services.AddOptions<HubOptions>()
             .Configure<IOptions<WorkbenchOptions>>((hub, workbench) => hub.MaximumReceiveMessageSize = workbench.Value.MaxMessageBytes);
         services.AddOptions<HubOptions<WorkbenchHub>>()
-            .PostConfigure<IOptions<WorkbenchOptions>>((hub, workbench) => hub.MaximumReceiveMessageSize = workbench.Value.MaxMessageBytes);
+            .PostConfigure<IOptions<WorkbenchOptions>>((hub, workbench) =>
+            {
+                hub.MaximumReceiveMessageSize = workbench.Value.MaxMessageBytes;
+                hub.KeepAliveInterval = TimeSpan.FromDays(1); // the pacer pings instead, spread over time
+            });
+        // Every connection passes through the pacer on its way into the backplane's lifetime manager.
+        services.AddSingleton<KeepAlivePacer>();
+        services.AddHostedService(sp => sp.GetRequiredService<KeepAlivePacer>());
+        services.AddSingleton<HubLifetimeManager<WorkbenchHub>>(sp => new PacedKeepAliveLifetimeManager<WorkbenchHub>(
+            ActivatorUtilities.CreateInstance<RedisHubLifetimeManager<WorkbenchHub>>(sp), sp.GetRequiredService<KeepAlivePacer>()));
         // The backplane shares the platform's Redis connection and key prefix, so test runs and deployments that
         // share a server never hear each other's messages.
         services.AddOptions<SignalRRedisOptions>()

@@ -41,4 +41,7 @@ internal static partial class WorkbenchLog
 
     [LoggerMessage(EventId = 4012, Level = LogLevel.Debug, Message = "Recommendations for {UserId} not sent to connection {ConnectionId}")]
     public static partial void RecommendationsNotSent(ILogger logger, string userId, string connectionId, Exception exception);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Debug, Message = "Keep-alive ping to connection {ConnectionId} failed")]
+    public static partial void PingFailed(ILogger logger, string connectionId, Exception exception);
 }

@@ -25,6 +25,12 @@ public sealed class WorkbenchOptions : IValidatableObject
     [Range(1, 10_000)]
     public int MaxChangesPerEdit { get; set; } = 200;
 
+    /// <summary>How often every connection is pinged (spread evenly over the interval by the
+    /// <see cref="KeepAlivePacer"/>). Clients' server timeouts must exceed it: SignalR clients wait 30 s by default,
+    /// twice the 15 s default here, as with SignalR's own keep-alive.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Learner files in one session (the exercise's starter files).</summary>
     [Range(1, 100)]
     public int MaxFilesPerSession { get; set; } = 20;
