@@ -1,5 +1,6 @@
 using LearningPlatform.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,7 +18,8 @@ public static class TelemetryExtensions
 
     /// <summary>
     /// Structured logs, traces and metrics with OpenTelemetry: metrics scraped at <c>/metrics</c> (Prometheus),
-    /// everything exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+    /// everything exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Root spans named in
+    /// <c>Telemetry:UntracedOperations</c> are not recorded (<see cref="UntracedOperationsSampler"/>).
     /// </summary>
     public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder, string serviceName)
     {
@@ -40,6 +42,8 @@ public static class TelemetryExtensions
                 .AddMeter(SourceName, "System.Runtime", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections")
                 .AddPrometheusExporter())
             .WithTracing(t => t
+                .SetSampler(new ParentBasedSampler(new UntracedOperationsSampler(
+                    builder.Configuration.GetSection("Telemetry:UntracedOperations").Get<string[]>() ?? [])))
                 .AddSource(SourceName)
                 .AddAspNetCoreInstrumentation(o => o.Filter = ctx => IsTraced(ctx.Request.Path))
                 .AddHttpClientInstrumentation());

@@ -29,4 +29,28 @@ public sealed class TelemetryTests
 
         Assert.Equal(recorded.ToString().ToLowerInvariant(), await client.GetStringAsync(path));
     }
+
+    [Fact]
+    public async Task Root_spans_named_in_UntracedOperations_are_not_recorded_and_others_are()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration["Telemetry:UntracedOperations:0"] = "Probe/Keystroke";
+        builder.AddTelemetry("test");
+        await using var app = builder.Build();
+        await app.StartAsync(); // starts the tracer provider
+        using var source = new ActivitySource(TelemetryExtensions.SourceName);
+        Activity.Current = null;
+
+        var keystroke = source.StartActivity("Probe/Keystroke");
+        keystroke?.Stop();
+        Activity.Current = null;
+        using var open = source.StartActivity("Probe/Open");
+
+        // OpenTelemetry still lets the activity exist for context propagation, but records nothing of it (no tags).
+        Assert.False(keystroke?.Recorded ?? false);
+        Assert.False(keystroke?.IsAllDataRequested ?? false);
+        Assert.NotNull(open);
+        Assert.True(open.Recorded);
+    }
 }

@@ -30,6 +30,12 @@ public sealed class LiveSession
     /// <summary>Someone watched the session when it was last edited from here (the next edit asks Redis again).</summary>
     public bool Watched { get; set; }
 
+    /// <summary>When an edit from here last refreshed the session's expiry and course activity (Unix ms).</summary>
+    internal long TouchedAt { get; set; }
+
+    /// <summary>The Redis keys of an edit (<see cref="SessionStore"/>), made once per session.</summary>
+    internal StackExchange.Redis.RedisKey[]? EditKeys { get; set; }
+
     /// <summary>This process's connections holding the session.</summary>
     public IReadOnlyList<string> ConnectionIds => Volatile.Read(ref _connectionIds);
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using LearningPlatform.Contracts.Workbench;
 using LearningPlatform.ServiceDefaults.Redis;
 using Microsoft.Extensions.Options;
@@ -60,6 +61,9 @@ public sealed record RunTicket(string RunId, string SessionId, string UserId, st
 /// </summary>
 public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, IOptions<WorkbenchOptions> options, TimeProvider time)
 {
+    /// <summary>How often (ms) an edited session's expiry and course activity are refreshed.</summary>
+    internal const long TouchInterval = 1_000;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly WorkbenchOptions _options = options.Value;
 
@@ -159,17 +163,21 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
         if redis.call('HEXISTS', KEYS[1], ARGV[2]) == 0 then return {-3} end
         local n = tonumber(v) + 1
         redis.call('HSET', KEYS[1], 'version', n, ARGV[2], ARGV[3], ARGV[4], n, 'lastActivity', ARGV[5])
-        redis.call('PEXPIRE', KEYS[1], ARGV[6])
         local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*', 'v', n, 'file', ARGV[8], 'changes', ARGV[9], 'user', ARGV[10])
-        redis.call('PEXPIRE', KEYS[2], ARGV[6])
-        redis.call('ZADD', KEYS[3], ARGV[5], ARGV[11])
+        if ARGV[12] == '1' then
+          redis.call('PEXPIRE', KEYS[1], ARGV[6])
+          redis.call('PEXPIRE', KEYS[2], ARGV[6])
+          redis.call('ZADD', KEYS[3], ARGV[5], ARGV[11])
+        end
         return {n, id, redis.call('EXISTS', KEYS[4])}
         """;
 
     /// <summary>
     /// Applies an edit when <paramref name="baseVersion"/> is the session's version: to this process's copy, then
     /// to Redis in one script conditioned on the version (see <see cref="EditScript"/>), which records it in the
-    /// history too. Refusals change nothing; a copy found behind is reloaded from Redis, which decides.
+    /// history too. Refusals change nothing; a copy found behind is reloaded from Redis, which decides. The
+    /// session's expiry and its place in the course's activity set are refreshed at most once a second per session
+    /// (<see cref="TouchInterval"/>): keystrokes come faster, and instructors' lists need no finer time.
     /// </summary>
     public async Task<EditOutcome> ApplyEditAsync(LiveSession live, string file, long baseVersion, IReadOnlyList<ContentChange> changes, string userId)
     {
@@ -207,12 +215,16 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
         }
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var touch = now - live.TouchedAt >= TouchInterval;
+        // The keys never change for a session: one array, shared by all its edits (SE.Redis only reads it).
+        live.EditKeys ??= [SessionKey(live.SessionId), EditsKey(live.SessionId), CourseKey(live.CourseId), WatchersKey(live.SessionId)];
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
             EditScript,
-            [SessionKey(live.SessionId), EditsKey(live.SessionId), CourseKey(live.CourseId), WatchersKey(live.SessionId)],
+            live.EditKeys,
             [
                 baseVersion, "f:" + file, text, "fv:" + file, now, (long)_options.SessionRetention.TotalMilliseconds,
-                _options.MaxHistoryEntries, file, JsonSerializer.Serialize(changes, Json), userId, live.SessionId,
+                _options.MaxHistoryEntries, file, JsonSerializer.SerializeToUtf8Bytes(changes, StoreJson.Default.IReadOnlyListContentChange),
+                userId, live.SessionId, touch ? 1 : 0,
             ]))!;
         var next = (long)result[0];
         switch (next)
@@ -233,7 +245,13 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
 
         live.Applied(baseVersion, next, file, text);
         live.Watched = (long)result[2] == 1;
-        var edit = new EditRecord(next, file, changes, EntryTime((RedisValue)result[1]));
+        if (touch)
+        {
+            live.TouchedAt = now;
+        }
+
+        // The record goes only to watchers; nobody needs it otherwise.
+        var edit = live.Watched ? new EditRecord(next, file, changes, EntryTime((RedisValue)result[1])) : null;
         return new(EditStatus.Applied, next, null, edit, text, Watched: live.Watched);
     }
 
@@ -471,3 +489,8 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
             errors);
     }
 }
+
+/// <summary>Source-generated JSON for the per-keystroke history entry (no reflection, no per-call serializer state).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(IReadOnlyList<ContentChange>))]
+internal sealed partial class StoreJson : JsonSerializerContext;
