@@ -141,7 +141,7 @@ var interval = TimeSpan.FromSeconds(1 / rate);
 var warmup = TimeSpan.FromSeconds(int.Parse(Opt("warmup", "5")));
 var end = warmup + TimeSpan.FromSeconds(seconds);
 var typingWatch = Stopwatch.StartNew();
-var measuring = Task.Delay(warmup).ContinueWith(_ => (Cpu(pid), Cpu(Environment.ProcessId), Cpu(idleProcess?.Id), MachineBusy(), typingWatch.Elapsed), TaskScheduler.Default);
+var measuring = Task.Delay(warmup).ContinueWith(_ => (Cpu(pid), Cpu(Environment.ProcessId), Cpu(idleProcess?.Id), typingWatch.Elapsed), TaskScheduler.Default);
 await Task.WhenAll(active.Select(async (hub, i) =>
 {
     var session = sessions[i];
@@ -199,14 +199,14 @@ await Task.WhenAll(active.Select(async (hub, i) =>
         next += interval;
     }
 }));
-var (hubCpu, clientCpu, idleCpu, machineBusy, measuredFrom) = await measuring;
+var (hubCpu, clientCpu, idleCpu, measuredFrom) = await measuring;
 var elapsed = (typingWatch.Elapsed - measuredFrom).TotalSeconds;
-(hubCpu, clientCpu, idleCpu, machineBusy) = (Cpu(pid) - hubCpu, Cpu(Environment.ProcessId) - clientCpu, Cpu(idleProcess?.Id) - idleCpu, MachineBusy() - machineBusy);
+(hubCpu, clientCpu, idleCpu) = (Cpu(pid) - hubCpu, Cpu(Environment.ProcessId) - clientCpu, Cpu(idleProcess?.Id) - idleCpu);
 
 var sorted = latencies.Order().ToArray();
 Console.WriteLine($"typing: {active.Length} connections × {rate}/s for {seconds} s after {warmup.TotalSeconds} s of warm-up: {sorted.Length} edits acknowledged ({sorted.Length / elapsed:0}/s), {failed} errors, {pushes} diagnostics pushes");
 Console.WriteLine($"edit acknowledgement ms: {Percentiles(sorted)}");
-Console.WriteLine($"CPU (one core = 100 %): hub {(pid is null ? "?" : $"{100 * hubCpu / elapsed:0}")} %, this client {100 * clientCpu / elapsed:0} %{(idleProcess is null ? "" : $", its idle child {100 * idleCpu / elapsed:0} %")}; the machine {100 * machineBusy / elapsed:0} % of {Environment.ProcessorCount * 100} %");
+Console.WriteLine($"CPU (one core = 100 %): hub {(pid is null ? "?" : $"{100 * hubCpu / elapsed:0}")} %, this client {100 * clientCpu / elapsed:0} %{(idleProcess is null ? "" : $", its idle child {100 * idleCpu / elapsed:0} %")}");
 if (recordTimeline)
 {
     // Per 100 ms of sending time: the p95 of the acknowledgements sent then, 20 slots per line (two seconds).
@@ -432,13 +432,6 @@ static double Cpu(int? pid)
     var stat = File.ReadAllText($"/proc/{pid}/stat");
     var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
-}
-
-// CPU seconds all processes spent (Linux /proc/stat: user, nice, system, irq, softirq, steal; 100 ticks per second).
-static double MachineBusy()
-{
-    var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-    return new[] { 1, 2, 3, 6, 7, 8 }.Sum(i => long.Parse(fields[i])) / 100.0;
 }
 
 static string? ReadSecret(string name)
