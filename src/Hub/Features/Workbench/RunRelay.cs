@@ -49,6 +49,11 @@ public sealed class RunRelay : IHostedService, IDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return; // a host stopped after it was disposed: nothing left to hand over
+        }
+
         // Hand the runs over at once rather than when their leases run out.
         await Task.WhenAll(_relays.Keys.Select(runId => _store.ReleaseRelayAsync(runId, _holder)));
         await _stopping.CancelAsync();

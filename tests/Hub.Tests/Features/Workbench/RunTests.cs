@@ -62,6 +62,18 @@ public sealed class RunTests(WorkbenchFixture fixture)
     }
 
     [Fact]
+    public async Task The_run_relay_stopped_after_it_was_disposed_does_not_throw()
+    {
+        using var hub = fixture.Platform.NewHub(new() { ["Diagnostics:WarmUpOnStart"] = "false" });
+        var relay = hub.Services.GetRequiredService<LearningPlatform.Hub.Features.Workbench.RunRelay>();
+
+        relay.Dispose();
+        var error = await Record.ExceptionAsync(() => relay.StopAsync(CancellationToken.None));
+
+        Assert.Null(error);
+    }
+
+    [Fact]
     public async Task Submit_posts_a_submit_and_the_concurrent_run_limit_holds_until_one_is_cancelled()
     {
         var token = WorkbenchFixture.NewLearnerToken(out _);
