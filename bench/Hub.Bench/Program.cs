@@ -60,9 +60,17 @@ if (Opt("role", "") == "idle")
     // The child of a split run: holds idle connections until the parent closes our standard input.
     var count = int.Parse(Opt("connections", "0"));
     var first = int.Parse(Opt("first", "0"));
-    var (held, failedToConnect) = lean
-        ? await ConnectIdleAsync(count, first)
-        : await ConnectManyAsync(count, first) is var (clients, failedClients) ? (clients.Cast<IAsyncDisposable>().ToArray(), failedClients) : default;
+    IAsyncDisposable[] held;
+    int failedToConnect;
+    if (lean)
+    {
+        (held, failedToConnect) = await ConnectIdleAsync(count, first);
+    }
+    else
+    {
+        (held, failedToConnect) = await ConnectManyAsync(count, first);
+    }
+
     Console.WriteLine($"idle {held.Length} {failedToConnect}");
     await Console.In.ReadToEndAsync();
     await Parallel.ForEachAsync(held, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (h, _) => await h.DisposeAsync());
