@@ -9,7 +9,8 @@ namespace LearningPlatform.Hub.Features.Diagnostics;
 /// pool that reads, stores and acknowledges edits. However many learners type, diagnostics use at most
 /// <see cref="DiagnosticsOptions.AnalysisThreads"/> cores of the hub; together with the pipeline analysing only the
 /// newest version of each file, that is how they shed load instead of falling behind or slowing edits down. Each
-/// thread also keeps to a budget: busy at most <see cref="DiagnosticsOptions.AnalysisBusyShare"/> of every 100 ms.
+/// thread also keeps to a budget: busy at most <see cref="DiagnosticsOptions.AnalysisBusyShare"/> of every 100 ms,
+/// less while edits wait for a core (see <see cref="YieldToEdits"/> and <see cref="Next"/>).
 /// (The threads keep the normal CPU priority: on Linux a thread created by a niced thread inherits its nice value,
 /// and these threads may make the thread pool start threads.)
 /// </summary>
@@ -24,15 +25,34 @@ public sealed class AnalysisScheduler : TaskScheduler, IDisposable
     private readonly Thread[] _threads;
     private static readonly TimeSpan BudgetWindow = TimeSpan.FromMilliseconds(100);
     private readonly long _budget;
+    private readonly long _budgetUnderLoad;
+    private readonly long _editsWaitingAfter;
+    private readonly long _yieldBudget;
     private int _sleepers;
+
+    // When the probe now waiting in the thread pool's queue was queued (0: none is), and how long the last one waited.
+    private long _probeQueued;
+    private long _probeWaited;
     private volatile bool _disposed;
 
     [ThreadStatic]
     private static AnalysisScheduler? _current;
 
-    public AnalysisScheduler(IOptions<DiagnosticsOptions> options)
+    // Time spent elsewhere on this thread's behalf (the Python helper), added to its busy time after the task.
+    [ThreadStatic]
+    private static long _charged;
+
+    private readonly Func<bool> _editsWaiting;
+    private long _contendedWindows;
+
+    /// <param name="editsWaiting">Replaces the thread-pool probe of <see cref="EditsWaiting"/> (tests force contention with it).</param>
+    public AnalysisScheduler(IOptions<DiagnosticsOptions> options, Func<bool>? editsWaiting = null)
     {
-        _budget = (long)(options.Value.AnalysisBusyShare * BudgetWindow.TotalSeconds * Stopwatch.Frequency);
+        _editsWaiting = editsWaiting ?? EditsWaiting;
+        _budget = Ticks(options.Value.AnalysisBusyShare);
+        _budgetUnderLoad = Math.Min(_budget, Ticks(options.Value.AnalysisBusyShareUnderLoad));
+        _editsWaitingAfter = (long)(options.Value.EditsWaitingAfter.TotalSeconds * Stopwatch.Frequency);
+        _yieldBudget = Ticks(options.Value.YieldToEditsShare);
         _threads = new Thread[options.Value.AnalysisThreads];
         for (var i = 0; i < _threads.Length; i++)
         {
@@ -43,6 +63,11 @@ public sealed class AnalysisScheduler : TaskScheduler, IDisposable
 
     public override int MaximumConcurrencyLevel => _threads.Length;
 
+    /// <summary>Budget windows so far in which edits were waiting for a core (diagnostics gave way).</summary>
+    public long ContendedWindows => Interlocked.Read(ref _contendedWindows);
+
+    private static long Ticks(double shareOfWindow) => (long)(shareOfWindow * BudgetWindow.TotalSeconds * Stopwatch.Frequency);
+
     /// <summary>Starts <paramref name="work"/> on the analysis threads; its awaits come back to them.</summary>
     public Task Run(Func<Task> work) =>
         Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, this).Unwrap();
@@ -50,6 +75,18 @@ public sealed class AnalysisScheduler : TaskScheduler, IDisposable
     /// <inheritdoc cref="Run(Func{Task})"/>
     public Task<T> Run<T>(Func<Task<T>> work) =>
         Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, this).Unwrap();
+
+    /// <summary>
+    /// Counts <paramref name="elapsedTicks"/> (<see cref="Stopwatch"/> ticks) of work done outside the hub for the
+    /// task running now (a Python helper's parse) against this thread's budget. No effect off the analysis threads.
+    /// </summary>
+    public static void Charge(long elapsedTicks)
+    {
+        if (_current is not null && elapsedTicks > 0)
+        {
+            _charged += elapsedTicks;
+        }
+    }
 
     public void Dispose()
     {
@@ -86,27 +123,29 @@ public sealed class AnalysisScheduler : TaskScheduler, IDisposable
     {
         _current = this;
         var idle = 0;
-        var (windowStart, busy) = (Stopwatch.GetTimestamp(), 0L);
+        var window = new Window(Stopwatch.GetTimestamp(), _budget);
         while (!_disposed)
         {
             if (_queue.TryDequeue(out var task))
             {
+                idle = 0;
+                YieldToEdits(ref window);
                 var started = Stopwatch.GetTimestamp();
                 TryExecuteTask(task);
-                idle = 0;
                 var now = Stopwatch.GetTimestamp();
-                busy += now - started;
-                var elapsed = Stopwatch.GetElapsedTime(windowStart, now);
+                window.Busy += now - started + _charged;
+                _charged = 0;
+                var elapsed = Stopwatch.GetElapsedTime(window.Start, now);
                 if (elapsed >= BudgetWindow)
                 {
-                    (windowStart, busy) = (now, 0);
+                    window = Next(window, now);
                 }
-                else if (busy >= _budget)
+                else if (window.Busy >= window.Budget)
                 {
                     // Over budget in this window: rest until it ends. Work waiting meanwhile is coalesced per file.
                     // On a busy machine preemption stretches the measured time, so diagnostics back off sooner.
                     Thread.Sleep(BudgetWindow - elapsed);
-                    (windowStart, busy) = (Stopwatch.GetTimestamp(), 0);
+                    window = Next(window, Stopwatch.GetTimestamp());
                 }
 
                 continue;
@@ -130,5 +169,78 @@ public sealed class AnalysisScheduler : TaskScheduler, IDisposable
 
             Interlocked.Decrement(ref _sleepers);
         }
+    }
+
+    /// <summary>
+    /// Edits first: while the thread pool has a backlog (edits and their acknowledgements waiting for a core), the
+    /// analysis thread gives its core away a millisecond at a time, for at most
+    /// <see cref="DiagnosticsOptions.YieldToEditsShare"/> of each window, so diagnostics still make progress under
+    /// sustained load; they move to the moments edits leave free rather than stopping.
+    /// </summary>
+    private void YieldToEdits(ref Window window)
+    {
+        while (_editsWaiting())
+        {
+            if (!window.Contended)
+            {
+                window.Contended = true;
+                Interlocked.Increment(ref _contendedWindows);
+            }
+
+            if (window.Yielded >= _yieldBudget)
+            {
+                return;
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            Thread.Sleep(1);
+            window.Yielded += Stopwatch.GetTimestamp() - started;
+        }
+    }
+
+    /// <summary>
+    /// Whether work queued to the thread pool (edits, their acknowledgements) waits longer than
+    /// <see cref="DiagnosticsOptions.EditsWaitingAfter"/> for a thread: measured by a probe, one at a time, queued
+    /// behind that work.
+    /// </summary>
+    private bool EditsWaiting()
+    {
+        var queued = Volatile.Read(ref _probeQueued);
+        if (queued == 0)
+        {
+            Volatile.Write(ref _probeQueued, Stopwatch.GetTimestamp());
+            ThreadPool.UnsafeQueueUserWorkItem(static s => s.ProbeRan(), this, preferLocal: false);
+            return Volatile.Read(ref _probeWaited) > _editsWaitingAfter;
+        }
+
+        return Stopwatch.GetTimestamp() - queued > _editsWaitingAfter;
+    }
+
+    private void ProbeRan()
+    {
+        Volatile.Write(ref _probeWaited, Stopwatch.GetTimestamp() - Volatile.Read(ref _probeQueued));
+        Volatile.Write(ref _probeQueued, 0);
+    }
+
+    /// <summary>
+    /// The next window's budget: halved (down to <see cref="DiagnosticsOptions.AnalysisBusyShareUnderLoad"/>) after
+    /// a window in which edits had to wait, grown back by a twentieth of the full budget after each calm one. So a
+    /// lone learner gets the full budget, and a hub full of typing learners gives its CPU to their edits first.
+    /// </summary>
+    private Window Next(Window window, long now) =>
+        new(now, window.Contended
+            ? Math.Max(_budgetUnderLoad, window.Budget / 2)
+            : Math.Min(_budget, window.Budget + (_budget / 20)));
+
+    /// <summary>One budget window of an analysis thread: its start, budget, time busy and time yielded to edits.</summary>
+    private struct Window(long start, long budget)
+    {
+        public readonly long Start = start;
+        public readonly long Budget = budget;
+        public long Busy;
+        public long Yielded;
+
+        /// <summary>Edits were seen waiting for a core in this window.</summary>
+        public bool Contended;
     }
 }

@@ -39,6 +39,27 @@ public sealed class DiagnosticsOptions
     [Range(0.05, 1.0)]
     public double AnalysisBusyShare { get; set; } = 0.25;
 
+    /// <summary>
+    /// The least the busy share falls to while edits keep waiting for a core (it halves after each 100 ms in which
+    /// they did and grows back when they stop). The Python helper's CPU time counts against the share too.
+    /// </summary>
+    [Range(0.01, 1.0)]
+    public double AnalysisBusyShareUnderLoad { get; set; } = 0.05;
+
+    /// <summary>
+    /// Edits first: while work queued to the hub's thread pool (edits and their acknowledgements) waits longer than
+    /// this for a thread, the analysis threads pause before their next piece of work and lower their busy share.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.0001", "00:00:01")]
+    public TimeSpan EditsWaitingAfter { get; set; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>
+    /// Share of each 100 ms an analysis thread may pause for edits (see <see cref="EditsWaitingAfter"/>);
+    /// past it, diagnostics run anyway within <see cref="AnalysisBusyShare"/>. 0 turns the pauses off.
+    /// </summary>
+    [Range(0.0, 0.9)]
+    public double YieldToEditsShare { get; set; } = 0.5;
+
     /// <summary>Largest file analysed, in characters; larger files get one Info marker instead.</summary>
     [Range(1_000, 50_000_000)]
     public int MaxFileLength { get; set; } = 256 * 1024;

@@ -264,7 +264,7 @@ public sealed class DiagnosticsPipeline : IDisposable
         {
             return await analyzer.SyntaxAsync(snapshot, limit.Token);
         }
-        catch (OperationCanceledException) when (limit.IsCancellationRequested && !_stopping.IsCancellationRequested)
+        catch (Exception ex) when ((ex is OperationCanceledException && limit.IsCancellationRequested && !_stopping.IsCancellationRequested) || ex is TimeoutException)
         {
             DiagnosticsLog.AnalysisTimedOut(_logger, DiagnosticsLayer.Syntax, snapshot.SessionId, snapshot.File, snapshot.Version, _options.SyntaxTimeLimit);
             return [Markers.Note(DiagnosticsLayer.Syntax, "Syntax check took too long and was skipped.")];
@@ -389,7 +389,7 @@ public sealed class DiagnosticsPipeline : IDisposable
             // Analyzers are CPU bound and mostly synchronous: on the analysis threads, whoever resumed us.
             return await _scheduler.Run(() => analyzer.SemanticAsync(snapshot, limit.Token)).WaitAsync(limit.Token);
         }
-        catch (OperationCanceledException) when (!superseded.IsCancellationRequested)
+        catch (Exception ex) when ((ex is OperationCanceledException && !superseded.IsCancellationRequested) || ex is TimeoutException)
         {
             DiagnosticsLog.AnalysisTimedOut(_logger, DiagnosticsLayer.Compiler, snapshot.SessionId, snapshot.File, snapshot.Version, _options.SemanticTimeLimit);
             return new SemanticMarkers(

@@ -22,7 +22,9 @@ public sealed record SemanticMarkers(IReadOnlyList<Marker>? Compiler, IReadOnlyL
 /// <summary>
 /// Live diagnostics of one language. Implementations keep per-session state (for example a compilation) and must
 /// be safe to call concurrently for different files; the pipeline calls <see cref="SyntaxAsync"/> for one file one
-/// version at a time, in increasing versions. Neither method may run the learner's code.
+/// version at a time, in increasing versions. Neither method may run the learner's code. The token carries the
+/// pipeline's time limit; an analyzer that must wait before it can start (an out-of-process helper) may instead
+/// time only its own work and throw <see cref="TimeoutException"/> past the limit: both give the "took too long" note.
 /// </summary>
 public interface ILanguageAnalyzer
 {

@@ -63,6 +63,25 @@ public sealed class PythonDiagnosticsTests(AnalyzersFixture analyzers)
     }
 
     [Fact]
+    public async Task FilesWaitingForABusyHelper_AreCheckedLate_NotMarkedAsTooSlow()
+    {
+        // The pipeline's syntax limit is 50 ms; 400 files of 2,000 characters take the helper several times that in
+        // all. Waiting for the helper is not analysing: every file must get its real syntax error.
+        using var h = analyzers.Pipeline(o => (o.SyntaxTimeLimit, o.MaxSessionLength) = (TimeSpan.FromMilliseconds(50), 100_000_000));
+        var body = string.Concat(Enumerable.Repeat("value = [i * 2 for i in range(10)]\n", 60));
+        var files = Enumerable.Range(0, 400).Select(i => $"f{i}.py").ToList();
+
+        await Task.WhenAll(files.Select(f => h.Edit(f, 1, body + "def broken(:\n")));
+
+        foreach (var file in files)
+        {
+            var marker = Assert.Single((await h.Result(file, 1, DiagnosticsLayer.Syntax)).Markers);
+            Assert.Equal(MarkerSeverity.Error, marker.Severity);
+            Assert.Equal(61, marker.StartLineNumber);
+        }
+    }
+
+    [Fact]
     public async Task PathologicalNesting_GivesAMarker_AndTheHelperKeepsWorking()
     {
         using var h = analyzers.Pipeline();

@@ -52,8 +52,12 @@ public sealed class PythonAnalyzer : ILanguageAnalyzer, IDisposable
 
     public bool Handles(string file) => file.EndsWith(".py", StringComparison.OrdinalIgnoreCase);
 
+    /// <remarks>
+    /// The caller's time limit is not applied here: under load a request waits for the helper, and waiting is not
+    /// analysing. The helper's own limit applies to each batch instead (<see cref="TimeoutException"/>).
+    /// </remarks>
     public async ValueTask<IReadOnlyList<Marker>> SyntaxAsync(DocumentSnapshot document, CancellationToken cancellationToken) =>
-        await RequestAsync("syntax", document, cancellationToken) ?? Markers.None;
+        await RequestAsync("syntax", document, CancellationToken.None) ?? Markers.None;
 
     public async Task<SemanticMarkers> SemanticAsync(DocumentSnapshot document, CancellationToken cancellationToken) =>
         new(Compiler: null, Lint: await RequestAsync("lint", document, cancellationToken) ?? Markers.None);
@@ -128,15 +132,31 @@ public sealed class PythonAnalyzer : ILanguageAnalyzer, IDisposable
                 }
             }
 
+            var cpuBefore = HelperCpuTime();
             var answers = await ExchangeAsync(batch);
+            // The helper's parsing is diagnostics work too: its CPU time (not the wait for it) counts against the
+            // analysis thread's budget.
+            AnalysisScheduler.Charge(HelperCpuTime() - cpuBefore);
             foreach (var pending in batch)
             {
-                pending.Done.TrySetResult(answers is not null && answers.TryGetValue(pending.Request.Id, out var markers) ? markers : null);
+                if (answers == TimedOut)
+                {
+                    pending.Done.TrySetException(new TimeoutException($"The Python helper took longer than {_options.SyntaxTimeLimit} for a batch."));
+                }
+                else
+                {
+                    pending.Done.TrySetResult(answers is not null && answers.TryGetValue(pending.Request.Id, out var markers) ? markers : null);
+                }
             }
         }
     }
 
-    /// <summary>One batch to the helper and its answers by request id; null (and the helper killed) when it fails.</summary>
+    private static readonly Dictionary<long, IReadOnlyList<Marker>> TimedOut = [];
+
+    /// <summary>
+    /// One batch to the helper and its answers by request id; null (and the helper killed) when it fails,
+    /// <see cref="TimedOut"/> when it took longer than the syntax time limit.
+    /// </summary>
     private async Task<Dictionary<long, IReadOnlyList<Marker>>?> ExchangeAsync(List<Pending> batch)
     {
         var process = _process ??= Start();
@@ -165,12 +185,37 @@ public sealed class PythonAnalyzer : ILanguageAnalyzer, IDisposable
         catch (OperationCanceledException)
         {
             Kill("busy past the time limit");
-            return null;
+            return TimedOut;
         }
         catch (Exception ex) when (ex is IOException or JsonException or InvalidOperationException or ArgumentException)
         {
             Kill(ex.GetType().Name + ": " + ex.Message);
             return null;
+        }
+    }
+
+    /// <summary>
+    /// CPU time the helper has used so far, in <see cref="Stopwatch"/> ticks, from Linux's <c>/proc/PID/schedstat</c>
+    /// (nanoseconds on a CPU); 0 where that is not available (then the helper's time is not charged).
+    /// </summary>
+    private long HelperCpuTime()
+    {
+        if (_process is not { } process)
+        {
+            return 0;
+        }
+
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{process.Id}/schedstat");
+            var end = stat.IndexOf(' ', StringComparison.Ordinal);
+            return long.TryParse(stat.AsSpan(0, end < 0 ? stat.Length : end), NumberStyles.None, CultureInfo.InvariantCulture, out var nanoseconds)
+                ? (long)(nanoseconds * (Stopwatch.Frequency / 1e9))
+                : 0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            return 0;
         }
     }
 
