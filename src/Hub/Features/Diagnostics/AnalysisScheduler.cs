@@ -9,8 +9,9 @@ namespace LearningPlatform.Hub.Features.Diagnostics;
 /// pool that reads, stores and acknowledges edits. However many learners type, diagnostics use at most
 /// <see cref="DiagnosticsOptions.AnalysisThreads"/> cores of the hub; together with the pipeline analysing only the
 /// newest version of each file, that is how they shed load instead of falling behind or slowing edits down. Each
-/// thread also keeps to a budget: busy at most <see cref="DiagnosticsOptions.AnalysisBusyShare"/> of every 100 ms,
-/// less while edits wait for a core (see <see cref="YieldToEdits"/> and <see cref="Next"/>).
+/// thread also keeps to a budget: busy at most <see cref="DiagnosticsOptions.AnalysisBusyShare"/> of the time on
+/// average (bursts up to two 100 ms windows' worth), less while edits wait for a core (see <see cref="YieldToEdits"/>
+/// and <see cref="Next"/>).
 /// (The threads keep the normal CPU priority: on Linux a thread created by a niced thread inherits its nice value,
 /// and these threads may make the thread pool start threads.)
 /// </summary>
@@ -19,6 +20,10 @@ public sealed class AnalysisScheduler : TaskScheduler, IDisposable
     // A queue and an event rather than a BlockingCollection: its wait spins before it sleeps, and with thousands
     // of small work items a second that spinning cost more CPU than the work.
     private const int LingerMilliseconds = 20;
+
+    // Work items in the thread pool's queue that make a late probe a sign of waiting edits. Fewer (a lone learner, a
+    // garbage collection, the probe alone) is nobody's edit waiting: no reason to give way.
+    private const int QueuedEdits = 2;
 
     private readonly ConcurrentQueue<Task> _queue = new();
     private readonly AutoResetEvent _ready = new(false);
@@ -66,7 +71,9 @@ public sealed class AnalysisScheduler : TaskScheduler, IDisposable
     /// <summary>Budget windows so far in which edits were waiting for a core (diagnostics gave way).</summary>
     public long ContendedWindows => Interlocked.Read(ref _contendedWindows);
 
-    private static long Ticks(double shareOfWindow) => (long)(shareOfWindow * BudgetWindow.TotalSeconds * Stopwatch.Frequency);
+    private static readonly long WindowTicks = (long)(BudgetWindow.TotalSeconds * Stopwatch.Frequency);
+
+    private static long Ticks(double shareOfWindow) => (long)(shareOfWindow * WindowTicks);
 
     /// <summary>Starts <paramref name="work"/> on the analysis threads; its awaits come back to them.</summary>
     public Task Run(Func<Task> work) =>
@@ -124,6 +131,9 @@ public sealed class AnalysisScheduler : TaskScheduler, IDisposable
         _current = this;
         var idle = 0;
         var window = new Window(Stopwatch.GetTimestamp(), _budget);
+        // Time the thread may still be busy: earned at the window's share of wall time, up to two windows' budget,
+        // so a lone learner's 20 ms compile every keystroke never waits, while sustained load keeps to the share.
+        var (credit, earnedUntil) = (2 * _budget, window.Start);
         while (!_disposed)
         {
             if (_queue.TryDequeue(out var task))
@@ -133,19 +143,21 @@ public sealed class AnalysisScheduler : TaskScheduler, IDisposable
                 var started = Stopwatch.GetTimestamp();
                 TryExecuteTask(task);
                 var now = Stopwatch.GetTimestamp();
-                window.Busy += now - started + _charged;
-                _charged = 0;
-                var elapsed = Stopwatch.GetElapsedTime(window.Start, now);
-                if (elapsed >= BudgetWindow)
+                var share = (double)window.Budget / WindowTicks;
+                credit = Math.Min(2 * window.Budget, credit + (long)((now - earnedUntil) * share)) - (now - started + _charged);
+                (earnedUntil, _charged) = (now, 0);
+                if (now - window.Start >= WindowTicks)
                 {
                     window = Next(window, now);
                 }
-                else if (window.Busy >= window.Budget)
+
+                if (credit < 0)
                 {
-                    // Over budget in this window: rest until it ends. Work waiting meanwhile is coalesced per file.
-                    // On a busy machine preemption stretches the measured time, so diagnostics back off sooner.
-                    Thread.Sleep(BudgetWindow - elapsed);
-                    window = Next(window, Stopwatch.GetTimestamp());
+                    // Over budget: rest until the debt is earned back, at most one window (older debt is forgiven).
+                    // Work waiting meanwhile is coalesced per file. On a busy machine preemption stretches the
+                    // measured time, so diagnostics back off sooner.
+                    Thread.Sleep(TimeSpan.FromSeconds(Math.Min(-credit / share, WindowTicks) / Stopwatch.Frequency));
+                    (credit, earnedUntil) = (0, Stopwatch.GetTimestamp());
                 }
 
                 continue;
@@ -210,10 +222,10 @@ public sealed class AnalysisScheduler : TaskScheduler, IDisposable
         {
             Volatile.Write(ref _probeQueued, Stopwatch.GetTimestamp());
             ThreadPool.UnsafeQueueUserWorkItem(static s => s.ProbeRan(), this, preferLocal: false);
-            return Volatile.Read(ref _probeWaited) > _editsWaitingAfter;
+            return Volatile.Read(ref _probeWaited) > _editsWaitingAfter && ThreadPool.PendingWorkItemCount >= QueuedEdits;
         }
 
-        return Stopwatch.GetTimestamp() - queued > _editsWaitingAfter;
+        return Stopwatch.GetTimestamp() - queued > _editsWaitingAfter && ThreadPool.PendingWorkItemCount >= QueuedEdits;
     }
 
     private void ProbeRan()
@@ -224,20 +236,26 @@ public sealed class AnalysisScheduler : TaskScheduler, IDisposable
 
     /// <summary>
     /// The next window's budget: halved (down to <see cref="DiagnosticsOptions.AnalysisBusyShareUnderLoad"/>) after
-    /// a window in which edits had to wait, grown back by a twentieth of the full budget after each calm one. So a
-    /// lone learner gets the full budget, and a hub full of typing learners gives its CPU to their edits first.
+    /// a window in which edits had to wait, grown back by a tenth of the full budget for each calm window's worth
+    /// of time. So a lone learner gets the full budget, and a hub full of typing learners gives its CPU to their
+    /// edits first.
     /// </summary>
-    private Window Next(Window window, long now) =>
-        new(now, window.Contended
-            ? Math.Max(_budgetUnderLoad, window.Budget / 2)
-            : Math.Min(_budget, window.Budget + (_budget / 20)));
+    private Window Next(Window window, long now)
+    {
+        if (window.Contended)
+        {
+            return new(now, Math.Max(_budgetUnderLoad, window.Budget / 2));
+        }
 
-    /// <summary>One budget window of an analysis thread: its start, budget, time busy and time yielded to edits.</summary>
+        var windows = Math.Max(1, (now - window.Start) / WindowTicks);
+        return new(now, (long)Math.Min(_budget, window.Budget + (windows * (_budget / 10.0))));
+    }
+
+    /// <summary>One budget window of an analysis thread: its start, budget (busy time per window) and time yielded to edits.</summary>
     private struct Window(long start, long budget)
     {
         public readonly long Start = start;
         public readonly long Budget = budget;
-        public long Busy;
         public long Yielded;
 
         /// <summary>Edits were seen waiting for a core in this window.</summary>

@@ -32,9 +32,10 @@ public sealed class DiagnosticsOptions
     public int AnalysisThreads { get; set; } = 1;
 
     /// <summary>
-    /// Share of each 100 ms an analysis thread may be busy; past it, it rests until the window ends and the files
-    /// edited meanwhile are analysed at their newest version afterwards. One learner's C# (about 20 ms a keystroke)
-    /// stays inside it; a thousand typing learners do not, and edits keep the rest of the CPU.
+    /// Share of the time an analysis thread may be busy on average (it may run ahead by two 100 ms windows' worth);
+    /// past it, it rests and the files edited meanwhile are analysed at their newest version afterwards. One
+    /// learner's C# (about 20 ms a keystroke) stays inside it; a thousand typing learners do not, and edits keep the
+    /// rest of the CPU.
     /// </summary>
     [Range(0.05, 1.0)]
     public double AnalysisBusyShare { get; set; } = 0.25;
