@@ -43,7 +43,7 @@ public sealed class AnalysisScheduler : TaskScheduler, IDisposable
     [ThreadStatic]
     private static AnalysisScheduler? _current;
 
-    // Time spent elsewhere on this thread's behalf (the Python helper), added to its busy time after the task.
+    // Time spent elsewhere on this thread's behalf (the Python helper), counted as busy time after the task.
     [ThreadStatic]
     private static long _charged;
 
@@ -220,8 +220,12 @@ public sealed class AnalysisScheduler : TaskScheduler, IDisposable
         var queued = Volatile.Read(ref _probeQueued);
         if (queued == 0)
         {
-            Volatile.Write(ref _probeQueued, Stopwatch.GetTimestamp());
-            ThreadPool.UnsafeQueueUserWorkItem(static s => s.ProbeRan(), this, preferLocal: false);
+            // One probe at a time, whichever analysis thread sends it.
+            if (Interlocked.CompareExchange(ref _probeQueued, Stopwatch.GetTimestamp(), 0) == 0)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static s => s.ProbeRan(), this, preferLocal: false);
+            }
+
             return Volatile.Read(ref _probeWaited) > _editsWaitingAfter && ThreadPool.PendingWorkItemCount >= QueuedEdits;
         }
 
