@@ -12,8 +12,6 @@ public sealed class UntracedOperationsSampler(IEnumerable<string> untraced) : Sa
 {
     private readonly HashSet<string> _untraced = new(untraced.Where(n => !string.IsNullOrWhiteSpace(n)), StringComparer.Ordinal);
 
-    public IReadOnlyCollection<string> Untraced => _untraced;
-
     public override SamplingResult ShouldSample(in SamplingParameters samplingParameters) =>
         new(_untraced.Contains(samplingParameters.Name) ? SamplingDecision.Drop : SamplingDecision.RecordAndSample);
 }

@@ -28,7 +28,6 @@ public sealed class AnalysisScheduler : TaskScheduler, IDisposable
     private readonly ConcurrentQueue<Task> _queue = new();
     private readonly AutoResetEvent _ready = new(false);
     private readonly Thread[] _threads;
-    private static readonly TimeSpan BudgetWindow = TimeSpan.FromMilliseconds(100);
     private readonly long _budget;
     private readonly long _budgetUnderLoad;
     private readonly long _editsWaitingAfter;
@@ -71,7 +70,8 @@ public sealed class AnalysisScheduler : TaskScheduler, IDisposable
     /// <summary>Budget windows so far in which edits were waiting for a core (diagnostics gave way).</summary>
     public long ContendedWindows => Interlocked.Read(ref _contendedWindows);
 
-    private static readonly long WindowTicks = (long)(BudgetWindow.TotalSeconds * Stopwatch.Frequency);
+    // The budget window, 100 ms, in Stopwatch ticks.
+    private static readonly long WindowTicks = Stopwatch.Frequency / 10;
 
     private static long Ticks(double shareOfWindow) => (long)(shareOfWindow * WindowTicks);
 

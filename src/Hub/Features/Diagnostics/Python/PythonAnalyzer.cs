@@ -34,6 +34,7 @@ public sealed class PythonAnalyzer : ILanguageAnalyzer, IDisposable
     private readonly List<Pending> _pending = [];
     private bool _sending;
     private Process? _process;
+    private (int Pid, long Nanoseconds) _cpuSeen; // the helper's CPU time when last charged (ChargeHelperCpu)
     private long _nextId;
     private bool _unavailable;
     private bool _disposed;
@@ -132,31 +133,36 @@ public sealed class PythonAnalyzer : ILanguageAnalyzer, IDisposable
                 }
             }
 
-            var cpuBefore = HelperCpuTime();
-            var answers = await ExchangeAsync(batch);
-            // The helper's parsing is diagnostics work too: its CPU time (not the wait for it) counts against the
-            // analysis thread's budget.
-            AnalysisScheduler.Charge(HelperCpuTime() - cpuBefore);
+            Dictionary<long, IReadOnlyList<Marker>>? answers;
+            try
+            {
+                answers = await ExchangeAsync(batch);
+            }
+            catch (TimeoutException timeout)
+            {
+                foreach (var pending in batch)
+                {
+                    pending.Done.TrySetException(timeout);
+                }
+
+                continue;
+            }
+            finally
+            {
+                ChargeHelperCpu();
+            }
+
             foreach (var pending in batch)
             {
-                if (answers == TimedOut)
-                {
-                    pending.Done.TrySetException(new TimeoutException($"The Python helper took longer than {_options.SyntaxTimeLimit} for a batch."));
-                }
-                else
-                {
-                    pending.Done.TrySetResult(answers is not null && answers.TryGetValue(pending.Request.Id, out var markers) ? markers : null);
-                }
+                pending.Done.TrySetResult(answers is not null && answers.TryGetValue(pending.Request.Id, out var markers) ? markers : null);
             }
         }
     }
 
-    private static readonly Dictionary<long, IReadOnlyList<Marker>> TimedOut = [];
-
     /// <summary>
-    /// One batch to the helper and its answers by request id; null (and the helper killed) when it fails,
-    /// <see cref="TimedOut"/> when it took longer than the syntax time limit.
+    /// One batch to the helper and its answers by request id; null (and the helper killed) when it fails.
     /// </summary>
+    /// <exception cref="TimeoutException">The helper took longer than the syntax time limit (it was killed).</exception>
     private async Task<Dictionary<long, IReadOnlyList<Marker>>?> ExchangeAsync(List<Pending> batch)
     {
         var process = _process ??= Start();
@@ -185,7 +191,7 @@ public sealed class PythonAnalyzer : ILanguageAnalyzer, IDisposable
         catch (OperationCanceledException)
         {
             Kill("busy past the time limit");
-            return TimedOut;
+            throw new TimeoutException($"The Python helper took longer than {_options.SyntaxTimeLimit} for a batch.");
         }
         catch (Exception ex) when (ex is IOException or JsonException or InvalidOperationException or ArgumentException)
         {
@@ -195,27 +201,31 @@ public sealed class PythonAnalyzer : ILanguageAnalyzer, IDisposable
     }
 
     /// <summary>
-    /// CPU time the helper has used so far, in <see cref="Stopwatch"/> ticks, from Linux's <c>/proc/PID/schedstat</c>
-    /// (nanoseconds on a CPU); 0 where that is not available (then the helper's time is not charged).
+    /// The helper's parsing is diagnostics work too: its CPU time since the last look (not the wait for it) counts
+    /// against the analysis thread's budget. Read from Linux's <c>/proc/PID/schedstat</c> (nanoseconds on a CPU);
+    /// where that is not available the helper's time is not charged.
     /// </summary>
-    private long HelperCpuTime()
+    private void ChargeHelperCpu()
     {
         if (_process is not { } process)
         {
-            return 0;
+            return;
         }
 
         try
         {
             var stat = File.ReadAllText($"/proc/{process.Id}/schedstat");
             var end = stat.IndexOf(' ', StringComparison.Ordinal);
-            return long.TryParse(stat.AsSpan(0, end < 0 ? stat.Length : end), NumberStyles.None, CultureInfo.InvariantCulture, out var nanoseconds)
-                ? (long)(nanoseconds * (Stopwatch.Frequency / 1e9))
-                : 0;
+            if (long.TryParse(stat.AsSpan(0, end < 0 ? stat.Length : end), NumberStyles.None, CultureInfo.InvariantCulture, out var nanoseconds))
+            {
+                var (pid, seen) = _cpuSeen;
+                AnalysisScheduler.Charge((long)((nanoseconds - (pid == process.Id ? seen : 0)) * (Stopwatch.Frequency / 1e9)));
+                _cpuSeen = (process.Id, nanoseconds);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
         {
-            return 0;
+            // Not Linux, or the helper just exited.
         }
     }
 
