@@ -102,22 +102,36 @@ public sealed class AnalysisScheduler : TaskScheduler, IDisposable
         {
             _ready.Set();
         }
+
+        HandOver();
     }
 
     protected override void QueueTask(Task task)
     {
+        _queue.Enqueue(task);
         if (_disposed)
         {
-            // Shutting down: run it anyway, so that nothing awaiting it hangs.
-            ThreadPool.UnsafeQueueUserWorkItem(static s => s.Scheduler.TryExecuteTask(s.Task), (Scheduler: this, Task: task), preferLocal: false);
+            // Shutting down (checked after queueing, so no task slips between Dispose's hand-over and this one).
+            HandOver();
             return;
         }
 
-        _queue.Enqueue(task);
         // Only a sleeping thread needs waking; a busy one finds the task when it looks again.
         if (Volatile.Read(ref _sleepers) > 0)
         {
             _ready.Set();
+        }
+    }
+
+    /// <summary>
+    /// After disposal: the tasks still queued run on the thread pool, so that nothing awaiting them hangs (a shared
+    /// analyzer's loop, such as the Python helper's batches, may be resuming here when a pipeline is disposed).
+    /// </summary>
+    private void HandOver()
+    {
+        while (_queue.TryDequeue(out var task))
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static s => s.Scheduler.TryExecuteTask(s.Task), (Scheduler: this, Task: task), preferLocal: false);
         }
     }
 

@@ -111,4 +111,22 @@ public sealed class AnalysisSchedulerTests
 
         Assert.True(elapsed >= TimeSpan.FromMilliseconds(40), $"the next task ran after only {elapsed.TotalMilliseconds:F1} ms");
     }
+
+    [Fact]
+    public async Task WorkStillQueuedWhenTheSchedulerIsDisposed_RunsAnyway()
+    {
+        var scheduler = new AnalysisScheduler(Options(share: 0.1), editsWaiting: () => false);
+        // The first piece leaves the thread resting (charged a second); the second waits in the queue meanwhile.
+        var first = scheduler.Run(() =>
+        {
+            AnalysisScheduler.Charge(Stopwatch.Frequency);
+            return Task.CompletedTask;
+        });
+        await first;
+        var second = scheduler.Run(() => Task.FromResult(42));
+
+        scheduler.Dispose();
+
+        Assert.Equal(42, await second.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
 }
