@@ -47,8 +47,10 @@ trap stop INT TERM EXIT
 
 start() { # name project url [extra env...]
   local name=$1 project=$2 url=$3; shift 3
-  (cd "$root" && exec env "$@" Urls="$url" dotnet "src/$project/bin/Release/net10.0/LearningPlatform.$project.dll" \
-    >"data/logs/$name.log" 2>&1) &
+  # In the project's folder, as `dotnet run` would be: that is the content root, where appsettings.json (log
+  # levels, event consumer group, untraced operations) and wwwroot are found.
+  (cd "$root/src/$project" && exec env "$@" Urls="$url" dotnet "bin/Release/net10.0/LearningPlatform.$project.dll" \
+    >"$root/data/logs/$name.log" 2>&1) &
   pids+=($!)
 }
 
