@@ -75,13 +75,28 @@ public sealed class AnalysisScheduler : TaskScheduler, IDisposable
 
     private static long Ticks(double shareOfWindow) => (long)(shareOfWindow * WindowTicks);
 
-    /// <summary>Starts <paramref name="work"/> on the analysis threads; its awaits come back to them.</summary>
-    public Task Run(Func<Task> work) =>
-        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, this).Unwrap();
+    /// <summary>
+    /// Starts <paramref name="work"/> on the analysis threads; its awaits come back to them. It does not inherit the
+    /// caller's execution context: work for an edit must not keep the edit's hub call (its activity, logging scopes)
+    /// alive while it waits, and its logs name the session and file themselves.
+    /// </summary>
+    public Task Run(Func<Task> work) => Start(work).Unwrap();
 
     /// <inheritdoc cref="Run(Func{Task})"/>
-    public Task<T> Run<T>(Func<Task<T>> work) =>
-        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, this).Unwrap();
+    public Task<T> Run<T>(Func<Task<T>> work) => Start(work).Unwrap();
+
+    private Task<TResult> Start<TResult>(Func<TResult> work)
+    {
+        if (ExecutionContext.IsFlowSuppressed())
+        {
+            return Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, this);
+        }
+
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, this);
+        }
+    }
 
     /// <summary>
     /// Counts <paramref name="elapsedTicks"/> (<see cref="Stopwatch"/> ticks) of work done outside the hub for the

@@ -21,6 +21,14 @@ public sealed class DiagnosticsOptions
     public TimeSpan SyntaxTimeLimit { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// Syntax analyses in progress at once (one batch of the Python helper by default). Beyond it, files wait in
+    /// arrival order, each with only its newest version: work in progress does not pile up behind a busy analyzer,
+    /// and a file that waited is checked at the version the learner sees.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentSyntaxAnalyses { get; set; } = 64;
+
+    /// <summary>
     /// Compiler + lint analyses running at once. Beyond it, each file keeps only its newest waiting version: older
     /// ones are dropped, so the backlog is bounded by the number of open files, never by the typing rate.
     /// </summary>

@@ -29,7 +29,8 @@ public sealed class DiagnosticsPipeline : IDisposable
     private readonly TimeProvider _time;
     private readonly AnalysisScheduler _scheduler;
     private readonly bool _ownsScheduler;
-    private readonly SemaphoreSlim _semanticSlots;
+    private readonly SlotQueue<Document> _syntaxQueue;
+    private readonly SlotQueue<Document> _semanticQueue;
     private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
 
@@ -48,7 +49,8 @@ public sealed class DiagnosticsPipeline : IDisposable
         _time = time ?? TimeProvider.System;
         _ownsScheduler = scheduler is null;
         _scheduler = scheduler ?? new AnalysisScheduler(options);
-        _semanticSlots = new SemaphoreSlim(_options.MaxConcurrentSemanticAnalyses, _options.MaxConcurrentSemanticAnalyses);
+        _syntaxQueue = new SlotQueue<Document>(_options.MaxConcurrentSyntaxAnalyses, StartSyntaxPass);
+        _semanticQueue = new SlotQueue<Document>(_options.MaxConcurrentSemanticAnalyses, StartSemantic);
     }
 
     /// <summary>Whether some analyzer handles <paramref name="file"/>.</summary>
@@ -97,7 +99,7 @@ public sealed class DiagnosticsPipeline : IDisposable
 
             doc.LatestVersion = update.Version;
             older = doc.Semantic;
-            (doc.Semantic, doc.SemanticDue) = (null, null);
+            (doc.Semantic, doc.SemanticDue, doc.Debouncing) = (null, null, null);
             // Under the document's lock, so the session's texts are taken in version order.
             var files = session.SetFile(update.File, update.Text, out var sessionLength);
             doc.Pending = new SyntaxWork(new DocumentSnapshot(update.SessionId, update.File, update.Version, update.Text, update.Changes, files), analyzer, sessionLength);
@@ -110,14 +112,14 @@ public sealed class DiagnosticsPipeline : IDisposable
         older?.Cancel();
         if (start)
         {
-            _ = _scheduler.Run(() => SyntaxPassAsync(doc));
+            _syntaxQueue.Enqueue(doc);
         }
 
         return cancellationToken.CanBeCanceled ? done.Task.WaitAsync(cancellationToken) : done.Task;
     }
 
-    /// <summary>Analyses the newest pending version of a file, then queues the file again if a newer one came meanwhile.</summary>
-    private async Task SyntaxPassAsync(Document doc)
+    /// <summary>A syntax slot is free for the file: analyse its newest pending version.</summary>
+    private bool StartSyntaxPass(Document doc)
     {
         SyntaxWork? work;
         List<TaskCompletionSource<bool>>? waiters;
@@ -125,43 +127,55 @@ public sealed class DiagnosticsPipeline : IDisposable
         {
             (work, waiters) = (doc.Pending, doc.Waiters);
             (doc.Pending, doc.Waiters) = (null, null);
-            if (work is null || doc.Closed)
+            if (work is null || doc.Closed || _stopping.IsCancellationRequested)
             {
                 doc.Queued = false;
-            }
-        }
-
-        try
-        {
-            if (work is not null && !_stopping.IsCancellationRequested)
-            {
-                await AnalyzeSyntaxAsync(doc, work);
-            }
-        }
-        finally
-        {
-            foreach (var waiter in waiters ?? [])
-            {
-                waiter.TrySetResult(true);
+                work = null;
             }
         }
 
         if (work is null)
         {
-            return;
+            Complete(waiters);
+            return false;
         }
 
+        _ = _scheduler.Run(() => SyntaxPassAsync(doc, work, waiters));
+        return true;
+    }
+
+    /// <summary>Analyses one version in a syntax slot, then queues the file again if a newer one came meanwhile.</summary>
+    private async Task SyntaxPassAsync(Document doc, SyntaxWork work, List<TaskCompletionSource<bool>>? waiters)
+    {
         bool again;
-        lock (doc.Gate)
+        try
         {
-            again = doc.Pending is not null && !doc.Closed;
-            doc.Queued = again;
+            await AnalyzeSyntaxAsync(doc, work);
+        }
+        finally
+        {
+            Complete(waiters);
+            lock (doc.Gate)
+            {
+                again = doc.Pending is not null && !doc.Closed;
+                doc.Queued = again;
+            }
+
+            _syntaxQueue.Release();
         }
 
         if (again)
         {
-            // Behind every file already waiting: fair to all learners when the analysis threads are saturated.
-            _ = _scheduler.Run(() => SyntaxPassAsync(doc));
+            // Behind every file already waiting: fair to all learners when the analyzers are saturated.
+            _syntaxQueue.Enqueue(doc);
+        }
+    }
+
+    private static void Complete(List<TaskCompletionSource<bool>>? waiters)
+    {
+        foreach (var waiter in waiters ?? [])
+        {
+            waiter.TrySetResult(true);
         }
     }
 
@@ -293,30 +307,63 @@ public sealed class DiagnosticsPipeline : IDisposable
                 return;
             }
 
-            doc.SemanticDue = new SemanticWork(snapshot, analyzer);
+            doc.Debouncing = new SemanticWork(snapshot, analyzer);
             if (_options.SemanticDebounce > TimeSpan.Zero)
             {
-                // One timer per file, re-armed by every version: typing creates no timer per keystroke.
-                doc.SemanticTimer ??= _time.CreateTimer(_ => StartSemantic(doc), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                // One timer per file, re-armed by every version: typing creates no timer per keystroke. It captures
+                // no caller's context (the edit that created it would stay referenced as long as the file is open).
+                if (doc.SemanticTimer is null)
+                {
+                    using (ExecutionContext.SuppressFlow())
+                    {
+                        doc.SemanticTimer = _time.CreateTimer(_ => QueueSemantic(doc), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                    }
+                }
+
                 doc.SemanticTimer.Change(_options.SemanticDebounce, Timeout.InfiniteTimeSpan);
                 return;
             }
         }
 
-        StartSemantic(doc);
+        QueueSemantic(doc);
     }
 
-    /// <summary>The debounce is over: analyse the waiting version, unless a newer one came meanwhile.</summary>
-    private void StartSemantic(Document doc)
+    /// <summary>The debounce is over: the file waits for a semantic slot (once, however many versions come meanwhile).</summary>
+    private void QueueSemantic(Document doc)
+    {
+        DocumentSnapshot snapshot;
+        lock (doc.Gate)
+        {
+            (doc.SemanticDue, doc.Debouncing) = (doc.Debouncing ?? doc.SemanticDue, null);
+            if (doc.SemanticDue is null || doc.Closed || doc.SemanticQueued)
+            {
+                return;
+            }
+
+            doc.SemanticQueued = true;
+            snapshot = doc.SemanticDue.Snapshot;
+        }
+
+        if (_semanticQueue.Busy >= _options.MaxConcurrentSemanticAnalyses)
+        {
+            DiagnosticsLog.SemanticQueued(_logger, snapshot.SessionId, snapshot.File, _options.MaxConcurrentSemanticAnalyses);
+        }
+
+        _semanticQueue.Enqueue(doc);
+    }
+
+    /// <summary>A semantic slot is free for the file: analyse its waiting version, unless a newer one came meanwhile.</summary>
+    private bool StartSemantic(Document doc)
     {
         SemanticWork? work;
         CancellationTokenSource cts;
         lock (doc.Gate)
         {
+            doc.SemanticQueued = false;
             (work, doc.SemanticDue) = (doc.SemanticDue, null);
-            if (work is null || doc.Closed || doc.LatestVersion != work.Snapshot.Version)
+            if (work is null || doc.Closed || doc.LatestVersion != work.Snapshot.Version || _stopping.IsCancellationRequested)
             {
-                return;
+                return false;
             }
 
             // Not linked to anything and without a timer, so it needs no disposal (cancelling it is always safe).
@@ -325,21 +372,15 @@ public sealed class DiagnosticsPipeline : IDisposable
         }
 
         _ = _scheduler.Run(() => RunSemanticAsync(doc, work.Analyzer, work.Snapshot, cts));
+        return true;
     }
 
+    /// <summary>Runs in a semantic slot, which it frees once the analysis is over (delivering needs none).</summary>
     private async Task RunSemanticAsync(Document doc, ILanguageAnalyzer analyzer, DocumentSnapshot snapshot, CancellationTokenSource superseded)
     {
         var token = superseded.Token;
         try
         {
-            // Waiting here is the load shedding: a newer version cancels this wait, so each file has at most one
-            // waiter, for its newest version.
-            if (!_semanticSlots.Wait(0))
-            {
-                DiagnosticsLog.SemanticQueued(_logger, snapshot.SessionId, snapshot.File, _options.MaxConcurrentSemanticAnalyses);
-                await _semanticSlots.WaitAsync(token);
-            }
-
             SemanticMarkers result;
             try
             {
@@ -347,7 +388,7 @@ public sealed class DiagnosticsPipeline : IDisposable
             }
             finally
             {
-                _semanticSlots.Release();
+                _semanticQueue.Release();
             }
 
             if (result.Compiler is { } compiler)
@@ -485,7 +526,13 @@ public sealed class DiagnosticsPipeline : IDisposable
         public CancellationTokenSource? Semantic { get; set; }
 
         /// <summary>The version whose compiler and lint layers run when <see cref="SemanticTimer"/> fires.</summary>
+        public SemanticWork? Debouncing { get; set; }
+
+        /// <summary>The version whose compiler and lint layers run when the file gets a semantic slot.</summary>
         public SemanticWork? SemanticDue { get; set; }
+
+        /// <summary>The file waits for a semantic slot.</summary>
+        public bool SemanticQueued { get; set; }
         public ITimer? SemanticTimer { get; set; }
         public CancellationTokenSource? SyntaxLimit { get; set; }
 
@@ -505,7 +552,7 @@ public sealed class DiagnosticsPipeline : IDisposable
             {
                 Closed = true;
                 running = Semantic;
-                (Semantic, SemanticDue) = (null, null);
+                (Semantic, SemanticDue, Debouncing) = (null, null, null);
                 waiters = Waiters;
                 (Pending, Waiters) = (null, null);
                 SemanticTimer?.Dispose();

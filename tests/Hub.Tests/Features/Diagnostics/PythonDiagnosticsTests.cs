@@ -82,6 +82,34 @@ public sealed class PythonDiagnosticsTests(AnalyzersFixture analyzers)
     }
 
     [Fact]
+    public async Task FilesBeyondTheSyntaxSlots_WaitForOne_WithoutRequestsPilingUpAtTheHelper()
+    {
+        // 300 files edited at once, three versions each, 8 syntax slots: at most 8 files are at the helper at any
+        // time (before the slots every file's request waited there), and every file ends at its newest version.
+        var counting = new CountingAnalyzer(analyzers.Python);
+        var sink = new RecordingSink();
+        var options = Microsoft.Extensions.Options.Options.Create(new DiagnosticsOptions { MaxConcurrentSyntaxAnalyses = 8 });
+        using var h = new Harness(new DiagnosticsPipeline([counting], sink, options, Microsoft.Extensions.Logging.Abstractions.NullLogger<DiagnosticsPipeline>.Instance), sink);
+        var files = Enumerable.Range(0, 300).Select(i => $"f{i}.py").ToList();
+
+        for (var version = 1; version <= 3; version++)
+        {
+            foreach (var file in files)
+            {
+                _ = h.Edit(file, version, $"x = {version}\n" + string.Concat(Enumerable.Repeat("\n", version)) + "def broken(:\n");
+            }
+        }
+
+        foreach (var file in files)
+        {
+            var marker = Assert.Single((await h.Result(file, 3, DiagnosticsLayer.Syntax)).Markers);
+            Assert.Equal(5, marker.StartLineNumber);
+        }
+
+        Assert.InRange(counting.MostAtOnce, 1, 8);
+    }
+
+    [Fact]
     public async Task PathologicalNesting_GivesAMarker_AndTheHelperKeepsWorking()
     {
         using var h = analyzers.Pipeline();
@@ -108,4 +136,38 @@ public sealed class PythonWithoutInterpreterTests
         Assert.Empty(markers);
         Assert.False(python.Available);
     }
+}
+
+/// <summary>The real analyzer, counting how many syntax requests it has in progress at once.</summary>
+internal sealed class CountingAnalyzer(ILanguageAnalyzer inner) : ILanguageAnalyzer
+{
+    private int _now;
+    private int _most;
+
+    public int MostAtOnce => Volatile.Read(ref _most);
+
+    public string Language => inner.Language;
+
+    public bool Handles(string file) => inner.Handles(file);
+
+    public async ValueTask<IReadOnlyList<Marker>> SyntaxAsync(DocumentSnapshot document, CancellationToken cancellationToken)
+    {
+        var now = Interlocked.Increment(ref _now);
+        for (var most = Volatile.Read(ref _most); now > most && Interlocked.CompareExchange(ref _most, now, most) != most; most = Volatile.Read(ref _most))
+        {
+        }
+
+        try
+        {
+            return await inner.SyntaxAsync(document, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _now);
+        }
+    }
+
+    public Task<SemanticMarkers> SemanticAsync(DocumentSnapshot document, CancellationToken cancellationToken) => inner.SemanticAsync(document, cancellationToken);
+
+    public void Forget(string sessionId) => inner.Forget(sessionId);
 }
