@@ -26,7 +26,7 @@ public static class GatewayFeature
         services.AddValidatedOptions<GatewayOptions>(GatewayOptions.SectionName);
         var options = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
 
-        services.AddReverseProxy().LoadFromMemory(Routes(), [Cluster(options.ServicesUrl)]);
+        services.AddReverseProxy().LoadFromMemory(Routes(), [Cluster(options)]);
         services.AddCors(cors => cors.AddDefaultPolicy(p =>
         {
             if (options.CorsOrigins.Length > 0)
@@ -71,7 +71,8 @@ public static class GatewayFeature
         });
         services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<GatewayOptions>>((kestrel, gateway) => kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes);
-        services.AddHttpClient(ServicesCluster, c => c.BaseAddress = new Uri(options.ServicesUrl));
+        services.AddHttpClient(ServicesCluster, c => c.BaseAddress = new Uri(options.ServicesUrl))
+            .UseSocketsHttpHandler((handler, _) => handler.MaxConnectionsPerServer = options.MaxServicesConnections);
         services.AddHealthChecks().AddCheck<ServicesHealthCheck>("services", tags: ["ready"]);
         return builder;
     }
@@ -128,10 +129,11 @@ public static class GatewayFeature
         },
     ];
 
-    private static ClusterConfig Cluster(string servicesUrl) => new()
+    private static ClusterConfig Cluster(GatewayOptions options) => new()
     {
         ClusterId = ServicesCluster,
-        Destinations = new Dictionary<string, DestinationConfig> { ["services"] = new() { Address = servicesUrl } },
+        Destinations = new Dictionary<string, DestinationConfig> { ["services"] = new() { Address = options.ServicesUrl } },
+        HttpClient = new HttpClientConfig { MaxConnectionsPerServer = options.MaxServicesConnections },
     };
 }
 

@@ -11,6 +11,14 @@ public sealed class GatewayOptions
     [Required, Url]
     public string ServicesUrl { get; set; } = "http://127.0.0.1:8081";
 
+    /// <summary>
+    /// Connections to Services at most, for the Hub's own calls and again for the API it forwards. Requests beyond
+    /// wait for one: a burst of learners opening exercises (1,000 at once made 614) must not take the file handles
+    /// the learners' own connections need (see <c>ConnectionLimit</c>).
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxServicesConnections { get; set; } = 64;
+
     /// <summary>Largest request body accepted, in bytes.</summary>
     [Range(1_024, 64 * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;

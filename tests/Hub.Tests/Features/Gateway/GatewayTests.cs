@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LearningPlatform.Hub.Tests.Features.Gateway;
 
@@ -16,6 +17,22 @@ public sealed class GatewayTests(PlatformFixture platform)
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public void Connections_to_services_are_bounded_by_the_option_for_both_the_hubs_calls_and_the_forwarded_api()
+    {
+        using var hub = platform.NewHub(new() { ["Gateway:MaxServicesConnections"] = "7" });
+
+        HttpMessageHandler? handler = hub.Services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler("services");
+        while (handler is DelegatingHandler delegating)
+        {
+            handler = delegating.InnerHandler;
+        }
+
+        Assert.Equal(7, Assert.IsType<SocketsHttpHandler>(handler).MaxConnectionsPerServer);
+        var cluster = Assert.Single(hub.Services.GetRequiredService<Yarp.ReverseProxy.IProxyStateLookup>().GetClusters());
+        Assert.Equal(7, cluster.Model.Config.HttpClient?.MaxConnectionsPerServer);
     }
 
     [Theory]
