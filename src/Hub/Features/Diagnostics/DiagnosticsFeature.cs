@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace LearningPlatform.Hub.Features.Diagnostics;
 
 /// <summary>
-/// Live diagnostics while a learner types. The hub calls <see cref="DiagnosticsPipeline.DocumentChangedAsync"/> on
+/// Live diagnostics while a learner types. The hub calls <see cref="DiagnosticsPipeline.DocumentChanged"/> on
 /// each edit and <see cref="DiagnosticsPipeline.CloseSession"/> when a session ends, and registers an
 /// <see cref="IDiagnosticsSink"/> that pushes to the learner's connection and the session's watchers (the last
 /// registration wins, before or after this call).

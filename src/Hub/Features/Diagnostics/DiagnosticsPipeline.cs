@@ -73,20 +73,36 @@ public sealed class DiagnosticsPipeline : IDisposable
     /// Accepts a new version of a file and queues its analysis; the task completes once syntax markers of this
     /// version (or of a newer one that superseded it) are delivered. Returns <c>false</c> when the update is not
     /// analysed (no analyzer for the file, or not newer than the latest version already accepted). Never throws
-    /// for analysis failures; callers need not await it.
+    /// for analysis failures.
     /// </summary>
     public Task<bool> DocumentChangedAsync(DocumentUpdate update, CancellationToken cancellationToken = default)
+    {
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!Accept(update, done))
+        {
+            return Task.FromResult(false);
+        }
+
+        return cancellationToken.CanBeCanceled ? done.Task.WaitAsync(cancellationToken) : done.Task;
+    }
+
+    /// <summary>
+    /// <see cref="DocumentChangedAsync"/> for a caller that does not wait for the markers (the hub, once per edit):
+    /// nothing is allocated to tell it when they are delivered.
+    /// </summary>
+    public bool DocumentChanged(DocumentUpdate update) => Accept(update, done: null);
+
+    private bool Accept(DocumentUpdate update, TaskCompletionSource<bool>? done)
     {
         ArgumentNullException.ThrowIfNull(update);
         var analyzer = FindAnalyzer(update.File);
         if (analyzer is null)
         {
-            return Task.FromResult(false);
+            return false;
         }
 
         var session = _sessions.GetOrAdd(update.SessionId, static _ => new Session());
         var doc = session.Documents.GetOrAdd(update.File, static _ => new Document());
-        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         CancellationTokenSource? older;
         bool start;
         lock (doc.Gate)
@@ -94,7 +110,7 @@ public sealed class DiagnosticsPipeline : IDisposable
             if (doc.Closed || update.Version <= doc.LatestVersion)
             {
                 DiagnosticsLog.StaleVersion(_logger, update.SessionId, update.File, update.Version, doc.LatestVersion);
-                return Task.FromResult(false);
+                return false;
             }
 
             doc.LatestVersion = update.Version;
@@ -103,7 +119,11 @@ public sealed class DiagnosticsPipeline : IDisposable
             // Under the document's lock, so the session's texts are taken in version order.
             var files = session.SetFile(update.File, update.Text, out var sessionLength);
             doc.Pending = new SyntaxWork(new DocumentSnapshot(update.SessionId, update.File, update.Version, update.Text, update.Changes, files), analyzer, sessionLength);
-            (doc.Waiters ??= []).Add(done);
+            if (done is not null)
+            {
+                (doc.Waiters ??= []).Add(done);
+            }
+
             start = !doc.Queued;
             doc.Queued = true;
         }
@@ -115,7 +135,7 @@ public sealed class DiagnosticsPipeline : IDisposable
             _syntaxQueue.Enqueue(doc);
         }
 
-        return cancellationToken.CanBeCanceled ? done.Task.WaitAsync(cancellationToken) : done.Task;
+        return true;
     }
 
     /// <summary>A syntax slot is free for the file: analyse its newest pending version.</summary>

@@ -38,5 +38,5 @@ public sealed class LocalSessions(LiveSessions sessions, DiagnosticsPipeline pip
     }
 
     /// <summary>Queues an accepted edit for analysis; never holds up the edit's answer.</summary>
-    public void Analyze(DocumentUpdate update) => _ = pipeline.DocumentChangedAsync(update);
+    public void Analyze(DocumentUpdate update) => pipeline.DocumentChanged(update);
 }
