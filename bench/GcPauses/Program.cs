@@ -3,19 +3,31 @@
 // profile (sampled every ~100 KB). This is how the Hub's remaining edit-latency tail was traced to gen0 collections
 // and their survivors (README, Figures).
 //
+// With stacks=<type name> (e.g. stacks=System.String) it prints instead where that type is allocated: the sampled
+// allocations grouped by their call stacks (the trace's rundown names the JIT-compiled methods; it writes a
+// .etlx file beside the trace).
+//
 // Usage: dotnet-trace collect -p <pid> --providers Microsoft-Windows-DotNETRuntime:0x1:5 --duration 00:00:00:10 -o gc.nettrace
-//        dotnet run -c Release --project bench/GcPauses -- gc.nettrace [top=25]
+//        dotnet run -c Release --project bench/GcPauses -- gc.nettrace [top=25] [stacks=System.String]
 using Microsoft.Diagnostics.Tracing;
+using Microsoft.Diagnostics.Tracing.Etlx;
 using Microsoft.Diagnostics.Tracing.Parsers;
 using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 
 if (args.Length == 0 || !File.Exists(args[0]))
 {
-    Console.Error.WriteLine("usage: GcPauses <trace.nettrace> [top=25]   (see the comment at the top of Program.cs)");
+    Console.Error.WriteLine("usage: GcPauses <trace.nettrace> [top=25] [stacks=<type name>]   (see the comment at the top of Program.cs)");
     return 2;
 }
 
-var top = args.Skip(1).Select(a => a.Split('=', 2)).Where(p => p is ["top", _]).Select(p => int.Parse(p[1])).DefaultIfEmpty(25).First();
+var options = args.Skip(1).Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+var top = int.Parse(options.GetValueOrDefault("top", "25"));
+if (options.TryGetValue("stacks", out var stackType))
+{
+    PrintAllocationSites(args[0], stackType, top);
+    return 0;
+}
+
 using var source = new EventPipeEventSource(args[0]);
 var clr = new ClrTraceEventParser(source);
 var collections = new List<Collection>();
@@ -111,6 +123,38 @@ foreach (var (type, bytes) in allocated.OrderByDescending(a => a.Value).Take(top
 }
 
 return 0;
+
+static void PrintAllocationSites(string trace, string type, int top)
+{
+    using var log = new TraceLog(TraceLog.CreateFromEventPipeDataFile(trace));
+    var sites = new Dictionary<string, long>();
+    foreach (var traceEvent in log.Events)
+    {
+        if (traceEvent is not GCAllocationTickTraceData tick || tick.TypeName != type)
+        {
+            continue;
+        }
+
+        var frames = new List<string>();
+        for (var frame = tick.CallStack(); frame is not null && frames.Count < 6; frame = frame.Caller)
+        {
+            if (frame.CodeAddress.FullMethodName is { Length: > 0 } name)
+            {
+                frames.Add(name.Length > 120 ? name[..120] : name);
+            }
+        }
+
+        var site = string.Join("\n      <- ", frames);
+        sites[site] = sites.GetValueOrDefault(site) + tick.AllocationAmount64;
+    }
+
+    var total = Math.Max(1, sites.Values.Sum());
+    Console.WriteLine($"{type}: {total / 1048576.0:0.0} MB allocated in the samples, by call stack:");
+    foreach (var (site, bytes) in sites.OrderByDescending(s => s.Value).Take(top))
+    {
+        Console.WriteLine($"{bytes * 100.0 / total,5:0.0} %  {site}");
+    }
+}
 
 internal sealed record Collection(int Number, int Generation, string Reason, double Suspended)
 {
