@@ -11,10 +11,12 @@ namespace LearningPlatform.Hub.Features.Diagnostics;
 public sealed record DocumentUpdate(string SessionId, string File, long Version, string Text, IReadOnlyList<ContentChange>? Changes = null);
 
 /// <summary>
-/// Layered live diagnostics. Per (session, file): the syntax layer runs on the newest accepted version as soon as an
-/// analysis thread is free; the compiler and lint layers run after <see cref="DiagnosticsOptions.SemanticDebounce"/>,
-/// and a newer version cancels the older one's waiting or running analysis. Versions that arrive while a file's
-/// syntax pass runs are coalesced: only the newest is analysed next, and the file then queues behind the others,
+/// Layered live diagnostics. Per (session, file): the syntax layer runs on the newest accepted version as soon as one
+/// of <see cref="DiagnosticsOptions.MaxConcurrentSyntaxAnalyses"/> syntax slots is free; the compiler and lint layers
+/// run after <see cref="DiagnosticsOptions.SemanticDebounce"/> in one of
+/// <see cref="DiagnosticsOptions.MaxConcurrentSemanticAnalyses"/> slots, and a newer version cancels the older one's
+/// running analysis. Files wait for a slot in arrival order (<see cref="SlotQueue{T}"/>) holding only their newest
+/// version: versions that arrive meanwhile are coalesced, and a file whose pass is over queues behind the others,
 /// so under load every file gets fresh markers less often instead of a backlog growing. All of it runs on the
 /// <see cref="AnalysisScheduler"/>'s few threads, off the thread pool that serves edits. Results go to <see cref="IDiagnosticsSink"/>, per file
 /// and layer in strictly increasing versions; a semantic result is delivered only while its version is still the
