@@ -16,6 +16,8 @@ public static class TelemetryExtensions
     /// <summary>Name of the platform's own activity sources and meters.</summary>
     public const string SourceName = "LearningPlatform";
 
+    private const string HostingLogCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     /// <summary>
     /// Structured logs, traces and metrics with OpenTelemetry: metrics scraped at <c>/metrics</c> (Prometheus),
     /// everything exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Root spans named in
@@ -34,6 +36,10 @@ public static class TelemetryExtensions
             o.IncludeScopes = true;
             o.IncludeFormattedMessage = true;
         });
+        // The hosting log's request lines carry the whole query string, and a hub connection's carries its access
+        // token (WebSockets cannot send headers). They stay at Warning whatever the configuration says: requests
+        // remain visible in traces and metrics, which record no token.
+        builder.Logging.AddFilter(HostingLogCategory, LogLevel.Warning);
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName))
             .WithMetrics(m => m
