@@ -214,7 +214,7 @@ internal sealed class Runner : IAsyncDisposable
             }
             return ValueTask.CompletedTask;
         }, CancellationToken.None);
-        return new Outcome(verdictMs, result.Verdict, warm, result.Message);
+        return new Outcome(verdictMs, result.Result.Verdict, warm, result.Result.Message);
     }
 
     public static async Task<int> SandboxContainersAsync()

@@ -6,6 +6,12 @@ run on its own stdin: line 1 is a per-run HMAC key (hex), line 2 the run as JSON
 tmpfs work dir, hands the worker the run, and relays what the worker reports on fd 3 as HMAC-signed frames on its
 stdout. The worker's stdout/stderr come back as capped `output` frames.
 
+Hidden checks (phase 2, docs/hidden-checks-protocol.md): when the image names a check worker (SANDBOX_CHECKER), it is
+started next to the test worker and waits warm. After the test worker has exited, every other process is killed, the
+solution files are written again, and only then does the check worker get the calls (never the expected values,
+which stay on the host). Nothing of phase 2 becomes a frame a learner sees: its reports are judged on the host, its
+output is kept for instructors; so the arguments of hidden checks cannot travel back through the test output.
+
 Why this shape: the key reaches this process only after the worker (and so learner code) has been forked and exec'd,
 and this process is non-dumpable, so code running as the same uid can neither ptrace it nor open /proc/1/{mem,fd};
 as PID 1 of the namespace it cannot be killed from inside. Anything learner code prints is data inside an output
@@ -16,28 +22,11 @@ import base64, codecs, ctypes, hashlib, hmac, json, os, selectors, signal, sys, 
 WORK = "/work"
 
 
-def main():
-    try:
-        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 0
-    except Exception:
-        pass
-    argv = sys.argv[1:]
+def spawn(argv, env):
+    """Forks argv with stdin, stdout+stderr and fd 3 as pipes to us; returns (pid, stdin, output, reports)."""
     in_r, in_w = os.pipe()
     out_r, out_w = os.pipe()
     res_r, res_w = os.pipe()
-    env = {
-        "PATH": "/usr/local/bin:/usr/bin:/bin",
-        "HOME": WORK,
-        "LANG": "C.UTF-8",
-        "TMPDIR": "/tmp",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
-        "DOTNET_CLI_TELEMETRY_OPTOUT": "1",
-        "DOTNET_gcServer": "0",
-        "DOTNET_GCHeapHardLimit": os.environ.get("SANDBOX_DOTNET_HEAP", "0x6000000"),
-        "DOTNET_TieredPGO": "0",
-        "DOTNET_EnableDiagnostics": "0",
-    }
     pid = os.fork()
     if pid == 0:
         try:
@@ -53,15 +42,90 @@ def main():
             os._exit(127)
     for fd in (in_r, out_w, res_w):
         os.close(fd)
+    return pid, in_w, out_r, res_r
 
-    # Wait until the worker has loaded its test framework, then tell the host (unsigned: no key yet) so a warm
-    # pool only hands out containers that are ready. A worker that dies before that just lets us go on.
+
+def wait_ready(res_r):
     pending = b""
     while b"\n" not in pending:
         chunk = os.read(res_r, 4096)
         if not chunk:
             break
         pending += chunk
+
+
+def kill_all_but(keep):
+    """SIGKILL every process of the container but us (PID 1) and `keep`, until none is left: what phase 1 started
+    (setsid'd, forked in a loop) must be gone before phase 2 gets its calls."""
+    me = os.getpid()
+    for _ in range(200):
+        alive = 0
+        for name in os.listdir("/proc"):
+            if not name.isdigit():
+                continue
+            pid = int(name)
+            if pid in (me, keep):
+                continue
+            try:
+                with open("/proc/%d/stat" % pid, "rb") as fh:
+                    state = fh.read().rsplit(b")", 1)[1].split()[0]
+            except (OSError, IndexError):
+                continue
+            if state == b"Z":
+                continue
+            alive += 1
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        reap_zombies(keep)
+        if alive == 0:
+            return True
+        time.sleep(0.001)
+    return False
+
+
+def reap_zombies(keep):
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def main():
+    try:
+        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 0
+    except Exception:
+        pass
+    env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": WORK,
+        "LANG": "C.UTF-8",
+        "TMPDIR": "/tmp",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+        "DOTNET_CLI_TELEMETRY_OPTOUT": "1",
+        "DOTNET_gcServer": "0",
+        "DOTNET_GCHeapHardLimit": os.environ.get("SANDBOX_DOTNET_HEAP", "0x6000000"),
+        "DOTNET_TieredPGO": "0",
+        "DOTNET_EnableDiagnostics": "0",
+    }
+    pid, in_w, out_r, res_r = spawn(sys.argv[1:], env)
+    # The check worker (hidden checks, phase 2) starts now too, so that it is warm when its turn comes; it gets
+    # nothing but the calls to make, and only after everything of phase 1 is dead.
+    checker = None
+    checker_argv = os.environ.get("SANDBOX_CHECKER")
+    if checker_argv:
+        checker = spawn(json.loads(checker_argv), env)
+
+    # Wait until the workers have loaded their frameworks, then tell the host (unsigned: no key yet) so a warm
+    # pool only hands out containers that are ready. A worker that dies before that just lets us go on.
+    wait_ready(res_r)
+    if checker is not None:
+        wait_ready(checker[3])
     os.write(1, b"ready\n")
 
     stdin = sys.stdin.buffer
@@ -231,12 +295,17 @@ def main():
                     pass
             break
 
-    # Nothing the run started may outlive it (background, setsid'd or forked children): signal every process
-    # this uid may signal. As PID 1 we are not hit; inside the container that is everything else.
-    try:
-        os.kill(-1, signal.SIGKILL)
-    except OSError:
-        pass
+    checks = run.get("checks") or []
+    phase2 = checker is not None and bool(checks) and not (timed_out or output_limited or result_limited)
+    # Nothing phase 1 started may outlive it (background, setsid'd or forked children). Without a phase 2 every
+    # process this uid may signal goes (as PID 1 we are not hit); before a phase 2, all but the check worker.
+    if phase2:
+        phase2 = kill_all_but(checker[0])
+    if not phase2:
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except OSError:
+            pass
     if status is None:
         try:
             _, status, rusage = os.wait4(pid, 0)
@@ -246,24 +315,43 @@ def main():
     msg = {"type": "exit", "timedOut": timed_out, "outputLimited": output_limited,
            "resultLimited": result_limited, "elapsedMs": int((time.monotonic() - started) * 1000),
            "outputBytes": out_total, "forgedResults": forged}
-    if os.WIFSIGNALED(status):
-        msg["signal"] = os.WTERMSIG(status)
-        msg["code"] = None
+    msg.update(exit_fields(status, rusage))
+    msg.update(cgroup_memory())
+    if phase2:
+        msg["checks"] = run_checks(checker, run, names, emit)
+    elif checker is not None:
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except OSError:
+            pass
+    emit(msg)
+
+
+def exit_fields(status, rusage):
+    out = {}
+    if status is not None and os.WIFSIGNALED(status):
+        out["signal"] = os.WTERMSIG(status)
+        out["code"] = None
     else:
-        msg["code"] = os.WEXITSTATUS(status)
-        msg["signal"] = 0
+        out["code"] = os.WEXITSTATUS(status) if status is not None else None
+        out["signal"] = 0
     if rusage is not None:
-        msg["cpuMs"] = int((rusage.ru_utime + rusage.ru_stime) * 1000)
+        out["cpuMs"] = int((rusage.ru_utime + rusage.ru_stime) * 1000)
+    return out
+
+
+def cgroup_memory():
+    out = {}
     for path in ("/sys/fs/cgroup/memory/memory.max_usage_in_bytes", "/sys/fs/cgroup/memory.peak"):
         try:
             with open(path) as fh:
-                msg["peakMemoryBytes"] = int(fh.read().strip())
+                out["peakMemoryBytes"] = int(fh.read().strip())
             break
         except (OSError, ValueError):
             pass
     try:
         with open("/sys/fs/cgroup/memory/memory.failcnt") as fh:
-            msg["memoryFailCount"] = int(fh.read().strip())
+            out["memoryFailCount"] = int(fh.read().strip())
     except (OSError, ValueError):
         pass
     # OOM kills in this container's cgroup (v1: memory.oom_control, v2: memory.events).
@@ -273,11 +361,147 @@ def main():
                 for line in fh:
                     parts = line.split()
                     if len(parts) == 2 and parts[0] == "oom_kill":
-                        msg["oomKills"] = int(parts[1])
+                        out["oomKills"] = int(parts[1])
             break
         except (OSError, ValueError):
             pass
-    emit(msg)
+    return out
+
+
+def run_checks(checker, run, names, emit):
+    """Phase 2: the hidden checks' calls, in the check worker, after phase 1 is dead. Its reports are relayed as
+    signed frames for the host to judge; its output is kept (capped) for instructors only, never streamed."""
+    pid, in_w, out_r, res_r = checker
+    started = time.monotonic()
+    # The solution files as submitted: whatever phase 1 did to /work is undone (test files are not written again).
+    tests = set(run.get("testFiles") or [])
+    try:
+        for name in os.listdir(WORK):
+            path = os.path.join(WORK, name)
+            if os.path.isdir(path) and not os.path.islink(path):
+                for root, dirs, files in os.walk(path, topdown=False):
+                    for f in files:
+                        os.unlink(os.path.join(root, f))
+                    for d in dirs:
+                        dp = os.path.join(root, d)
+                        os.unlink(dp) if os.path.islink(dp) else os.rmdir(dp)
+                os.rmdir(path)
+            else:
+                os.unlink(path)
+        solution = []
+        for f in run["files"]:
+            if f["name"] in tests:
+                continue
+            fd = os.open(os.path.join(WORK, f["name"]), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(base64.b64decode(f["content"]))
+            solution.append(f["name"])
+    except Exception as e:
+        os.kill(-1, signal.SIGKILL)
+        return {"error": "preparing the checks: %s" % e}
+    nonce = os.urandom(16).hex()
+    prefix = nonce.encode("ascii") + b" "
+    timeout = run.get("checkTimeoutMs", run.get("timeoutMs", 10000)) / 1000.0
+    line = {"nonce": nonce, "files": solution, "timeoutMs": int(timeout * 1000), "checks": run["checks"]}
+    try:
+        os.write(in_w, (json.dumps(line) + "\n").encode())
+    except OSError:
+        pass
+    os.close(in_w)
+    emit({"type": "checks_started"})
+
+    out_cap = int(run.get("checkOutputLimitBytes", 8192))
+    res_cap = int(run.get("resultLimitBytes", 4 << 20))
+    output = bytearray()
+    out_total = res_total = 0
+    res_buf = b""
+    status = rusage = None
+    timed_out = result_limited = False
+    os.set_blocking(out_r, False)
+    sel = selectors.DefaultSelector()
+    pidfd = os.pidfd_open(pid)
+    sel.register(out_r, selectors.EVENT_READ, "out")
+    sel.register(res_r, selectors.EVENT_READ, "res")
+    sel.register(pidfd, selectors.EVENT_READ, "exit")
+    deadline = started + timeout
+
+    def take_res(chunk):
+        nonlocal res_buf, res_total, result_limited
+        res_total += len(chunk)
+        if res_total > res_cap:
+            result_limited = True
+            return
+        res_buf += chunk
+        while b"\n" in res_buf:
+            raw, res_buf = res_buf.split(b"\n", 1)
+            if not raw.startswith(prefix):
+                continue
+            try:
+                m = json.loads(raw[len(prefix):].decode("utf-8", "replace"))
+            except ValueError:
+                continue
+            if isinstance(m, dict) and m.get("type") in ("check_started", "check_result", "checks_done"):
+                m.pop("seq", None)
+                emit(m)
+
+    def take_out(chunk):
+        nonlocal out_total
+        out_total += len(chunk)
+        room = out_cap - len(output)
+        if room > 0:
+            output.extend(chunk[:room])
+
+    while status is None and not result_limited:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            timed_out = True
+            break
+        for k, _ in sel.select(remaining):
+            if k.data == "exit":
+                try:
+                    _, status, rusage = os.wait4(pid, 0)
+                except ChildProcessError:
+                    status = 0
+                sel.unregister(pidfd)
+            elif k.data == "out":
+                try:
+                    chunk = os.read(out_r, 65536)
+                except BlockingIOError:
+                    continue
+                if not chunk:
+                    sel.unregister(out_r)
+                else:
+                    take_out(chunk)
+            else:
+                chunk = os.read(res_r, 65536)
+                if not chunk:
+                    sel.unregister(res_r)
+                else:
+                    take_res(chunk)
+    try:
+        os.kill(-1, signal.SIGKILL)
+    except OSError:
+        pass
+    for fd, take in ((res_r, take_res), (out_r, take_out)):
+        os.set_blocking(fd, False)
+        try:
+            while not result_limited:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    break
+                take(chunk)
+        except (BlockingIOError, OSError):
+            pass
+    if status is None:
+        try:
+            _, status, rusage = os.wait4(pid, 0)
+        except ChildProcessError:
+            status = None
+    out = {"timedOut": timed_out, "resultLimited": result_limited, "elapsedMs": int((time.monotonic() - started) * 1000),
+           "outputBytes": out_total, "output": output.decode("utf-8", "replace")}
+    out.update(exit_fields(status, rusage))
+    out.update(cgroup_memory())
+    return out
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using LearningPlatform.Contracts.Events;
 using LearningPlatform.Contracts.Runs;
 using LearningPlatform.RunnerHost.Execution;
 using LearningPlatform.RunnerHost.Pools;
@@ -99,8 +100,19 @@ public sealed class RunnerFixture : IAsyncLifetime
 
     internal static async Task<(RunResult Result, List<RunEvent> Events)> RunAsync(RunExecutor executor, RunLanguage language, string user, params RunFile[] files)
     {
+        var (completed, events) = await RunAsync(executor, new RunRequest(Guid.NewGuid().ToString("N"), user, language, files, DateTimeOffset.UtcNow));
+        return (completed.Result, events);
+    }
+
+    /// A run with hidden checks: the result as learners see it, the details, and the events.
+    internal async Task<(RunCompleted Completed, List<RunEvent> Events)> RunWithChecksAsync(
+        RunLanguage language, IReadOnlyList<HiddenCheck> checks, params RunFile[] files) =>
+        await RunAsync(Executor, new RunRequest(Guid.NewGuid().ToString("N"), "user-" + Guid.NewGuid().ToString("N")[..8], language, files,
+            DateTimeOffset.UtcNow, Checks: checks));
+
+    internal static async Task<(RunCompleted Completed, List<RunEvent> Events)> RunAsync(RunExecutor executor, RunRequest request)
+    {
         var events = new List<RunEvent>();
-        var request = new RunRequest(Guid.NewGuid().ToString("N"), user, language, files, DateTimeOffset.UtcNow);
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var result = await executor.ExecuteAsync(request, e =>
         {

@@ -6,7 +6,9 @@ namespace LearningPlatform.Contracts.Events;
 /// A runner finished a run (any verdict). Published by RunnerHost with the run id as event id, so a run that a
 /// second runner finishes again after a crash is recognised as the same fact.
 /// </summary>
-public sealed record RunCompleted(RunResult Result) : IIntegrationEvent
+/// <param name="Result">The result as learners may see it.</param>
+/// <param name="CheckDetails">The hidden checks' values and errors, for the course's instructors and admins only.</param>
+public sealed record RunCompleted(RunResult Result, IReadOnlyList<CheckDetail>? CheckDetails = null) : IIntegrationEvent
 {
     /// <inheritdoc />
     public static string EventType => "run-completed";
@@ -26,6 +28,7 @@ public sealed record RunCompleted(RunResult Result) : IIntegrationEvent
 /// <param name="SubmittedAt">When the learner submitted.</param>
 /// <param name="EvaluatedAt">When the verdict was stored.</param>
 /// <param name="Concepts">Concepts the exercise teaches and practises.</param>
+/// <param name="Graded">True when hidden checks judged it; a pass without them is self-checked and completes nothing.</param>
 public sealed record SubmissionEvaluated(
     string RunId,
     string UserId,
@@ -36,7 +39,8 @@ public sealed record SubmissionEvaluated(
     int TestsTotal,
     DateTimeOffset SubmittedAt,
     DateTimeOffset EvaluatedAt,
-    IReadOnlyList<string> Concepts) : IIntegrationEvent
+    IReadOnlyList<string> Concepts,
+    bool Graded = false) : IIntegrationEvent
 {
     /// <inheritdoc />
     public static string EventType => "submission-evaluated";

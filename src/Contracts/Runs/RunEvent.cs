@@ -5,7 +5,7 @@ namespace LearningPlatform.Contracts.Runs;
 /// <summary>
 /// Something that happened during a run, in order. Serialized polymorphically with a <c>type</c> discriminator:
 /// <c>accepted</c>, <c>started</c>, <c>compiled</c>, <c>test_started</c>, <c>test_finished</c>, <c>output</c>,
-/// <c>finished</c>. Every run's stream ends with exactly one <c>finished</c> event (also for rejected runs).
+/// <c>check_finished</c>, <c>finished</c>. Every run's stream ends with exactly one <c>finished</c> event (also for rejected runs).
 /// The hub relays these same records.
 /// </summary>
 /// <param name="RunId">The run.</param>
@@ -18,6 +18,7 @@ namespace LearningPlatform.Contracts.Runs;
 [JsonDerivedType(typeof(TestStarted), "test_started")]
 [JsonDerivedType(typeof(TestFinished), "test_finished")]
 [JsonDerivedType(typeof(RunOutput), "output")]
+[JsonDerivedType(typeof(CheckFinished), "check_finished")]
 [JsonDerivedType(typeof(RunFinished), "finished")]
 public abstract record RunEvent(string RunId, long Sequence, DateTimeOffset At);
 
@@ -43,6 +44,9 @@ public sealed record TestFinished(string RunId, long Sequence, DateTimeOffset At
 
 /// <summary>Output the code printed outside tests' captured output; capped per run.</summary>
 public sealed record RunOutput(string RunId, long Sequence, DateTimeOffset At, string Text) : RunEvent(RunId, Sequence, At);
+
+/// <summary>A hidden check was judged: its number, description and pass or fail, nothing of its values.</summary>
+public sealed record CheckFinished(string RunId, long Sequence, DateTimeOffset At, CheckOutcome Check) : RunEvent(RunId, Sequence, At);
 
 /// <summary>The run is over; carries the full result. Always the last event of a run.</summary>
 public sealed record RunFinished(string RunId, long Sequence, DateTimeOffset At, RunResult Result) : RunEvent(RunId, Sequence, At);

@@ -34,6 +34,9 @@ public sealed record RunFile(string Name, string Content, bool IsTest = false);
 /// <param name="SubmittedAt">When the learner submitted; the result's <c>queuedMs</c> counts from here.</param>
 /// <param name="ExerciseId">Optional, carried through to the result for the consumer's convenience.</param>
 /// <param name="CorrelationId">Optional, carried through to events and result.</param>
+/// <param name="Checks">Hidden checks to judge after the visible tests (submits of graded exercises). Their
+/// expectations stay in RunnerHost; only the calls enter the sandbox.</param>
+/// <param name="Limits">The exercise's own limits, capped by the runner's.</param>
 public sealed record RunRequest(
     string RunId,
     string UserId,
@@ -41,4 +44,6 @@ public sealed record RunRequest(
     IReadOnlyList<RunFile> Files,
     DateTimeOffset SubmittedAt,
     string? ExerciseId = null,
-    string? CorrelationId = null);
+    string? CorrelationId = null,
+    IReadOnlyList<HiddenCheck>? Checks = null,
+    RunLimits? Limits = null);

@@ -6,7 +6,7 @@ namespace LearningPlatform.Contracts.Runs;
 [JsonConverter(typeof(JsonStringEnumConverter<RunVerdict>))]
 public enum RunVerdict
 {
-    /// <summary>Every expected test ran and passed. Wire value <c>passed</c>.</summary>
+    /// <summary>Every expected test ran and passed, and every hidden check passed. Wire value <c>passed</c>.</summary>
     [JsonStringEnumMemberName("passed")] Passed,
 
     /// <summary>All tests ran; at least one failed (or there were none). Wire value <c>failed</c>.</summary>
@@ -104,6 +104,9 @@ public sealed record ResourceUsage(long? CpuMs, long? PeakMemoryBytes, long? Out
 /// <param name="Output">What the code printed outside tests (capped), for display.</param>
 /// <param name="ExerciseId">Copied from the request.</param>
 /// <param name="CorrelationId">Copied from the request.</param>
+/// <param name="Checks">The hidden checks' outcomes as a learner may see them: number, description, pass or fail.</param>
+/// <param name="Graded">True when hidden checks were judged: only then can a <see cref="RunVerdict.Passed"/> complete
+/// an exercise. A pass without them (a practice exercise, or a plain run) is self-checked.</param>
 public sealed record RunResult(
     string RunId,
     int Version,
@@ -116,4 +119,6 @@ public sealed record RunResult(
     ResourceUsage Resources,
     string? Output = null,
     string? ExerciseId = null,
-    string? CorrelationId = null);
+    string? CorrelationId = null,
+    IReadOnlyList<CheckOutcome>? Checks = null,
+    bool Graded = false);

@@ -29,6 +29,17 @@ internal sealed class RunObservation
     public bool HostReadLimitExceeded { get; set; }
     public int ForgedFrames { get; set; }
     public string SupervisorStderr { get; set; } = "";
+
+    // Phase 2: the hidden checks.
+    public bool ChecksStarted { get; set; }
+    public Dictionary<int, List<CheckReport>> CheckReports { get; } = [];
+    public bool ChecksDone { get; set; }
+    public bool ChecksTimedOut { get; set; }
+    public string? ChecksError { get; set; }
+    public long ChecksOomKills { get; set; }
+    public long? ChecksPeakMemoryBytes { get; set; }
+    public int ChecksSignal { get; set; }
+    public string? ChecksOutput { get; set; }
 }
 
 /// Turns an observation into a verdict. Only positive evidence passes: every expected test (collected in the
@@ -37,7 +48,7 @@ internal sealed class RunObservation
 internal static partial class Grader
 {
     public static (RunVerdict Verdict, string? Message, List<TestResult> Tests, List<CompileDiagnostic> Diagnostics) Grade(
-        RunObservation o, IReadOnlyCollection<string> staticExpected, Func<string, string> keyOf, int timeoutMs)
+        RunObservation o, IReadOnlyCollection<string> staticExpected, Func<string, string> keyOf, int timeoutMs, long memoryBytes = long.MaxValue)
     {
         var tests = OrderedTests(o);
         var diagnostics = new List<CompileDiagnostic>();
@@ -51,7 +62,7 @@ internal static partial class Grader
             return (RunVerdict.OutputLimit, "the code printed more output than allowed and was stopped", tests, diagnostics);
         }
         // The kernel's OOM killer (cgroup limit), V8's heap limit, or the .NET GC heap limit.
-        if ((o.Signal == 9 && (o.OomKills > 0 || o.MemoryFailCount > 0))
+        if ((o.Signal == 9 && (o.OomKills > 0 || o.MemoryFailCount > 0)) || o.PeakMemoryBytes > memoryBytes
             || o.OutputText.Contains("JavaScript heap out of memory", StringComparison.Ordinal)
             || o.Finished.Any(t => t.Status != TestStatus.Pass && (t.Message?.StartsWith("System.OutOfMemoryException", StringComparison.Ordinal) ?? false)))
         {
@@ -120,6 +131,41 @@ internal static partial class Grader
         return tests.All(t => t.Status == TestStatus.Pass)
             ? (RunVerdict.Passed, null, tests, diagnostics)
             : (RunVerdict.Failed, null, tests, diagnostics);
+    }
+
+    /// The verdict with the hidden checks judged: a pass needs the visible tests' pass and every check's. Checks are
+    /// judged whatever the visible tests did, so a learner sees which ones fail; limits hit by the checks win.
+    public static (RunVerdict Verdict, string? Message, List<CheckOutcome> Outcomes, List<CheckDetail> Details) GradeChecks(
+        RunVerdict verdict, string? message, IReadOnlyList<HiddenCheck> checks, RunObservation o, int timeoutMs, long memoryBytes)
+    {
+        var oom = o.ChecksOomKills > o.OomKills || o.ChecksPeakMemoryBytes > memoryBytes;
+        var stopped = !o.ChecksStarted ? "the visible tests did not finish"
+            : o.ChecksTimedOut ? "time limit"
+            : oom ? "memory limit"
+            : o.ChecksError ?? (o.ChecksDone ? "no result" : "the check process ended early");
+        var (outcomes, details) = CheckJudge.Judge(checks, o.CheckReports, stopped);
+        if (o.ChecksOutput is { Length: > 0 } output)
+        {
+            details.Add(new CheckDetail(0, TestStatus.Error, "output of the hidden checks' process: " + Clip(output, 8192)));
+        }
+        if (verdict is not (RunVerdict.Passed or RunVerdict.Failed))
+        {
+            return (verdict, message, outcomes, details); // a limit, crash or compile error of phase 1 stands
+        }
+        if (o.ChecksTimedOut)
+        {
+            return (RunVerdict.Timeout, $"a hidden check took longer than {timeoutMs} ms and was stopped", outcomes, details);
+        }
+        if (oom)
+        {
+            return (RunVerdict.MemoryLimit, "a hidden check used more memory than allowed and was killed", outcomes, details);
+        }
+        var passed = outcomes.Count(c => c.Status == TestStatus.Pass);
+        if (passed == outcomes.Count)
+        {
+            return (verdict, message, outcomes, details);
+        }
+        return (RunVerdict.Failed, message ?? CheckJudge.Describe(passed, outcomes.Count), outcomes, details);
     }
 
     /// Reported tests in run order, then every collected test that never reported, as errors.

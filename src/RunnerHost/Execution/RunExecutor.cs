@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using LearningPlatform.Contracts.Events;
 using LearningPlatform.Contracts.Runs;
 using LearningPlatform.RunnerHost.Languages;
 using LearningPlatform.RunnerHost.Pools;
@@ -12,7 +13,8 @@ using Microsoft.Extensions.Options;
 namespace LearningPlatform.RunnerHost.Execution;
 
 /// Executes one run end to end: validation, admission, preparation (C# compile), a fresh sandbox (warm or cold),
-/// streaming events as the signed frames arrive, grading, and removal of the container.
+/// streaming events as the signed frames arrive, grading (visible tests, then hidden checks judged here against
+/// expectations that never enter the sandbox), and removal of the container.
 internal sealed partial class RunExecutor(
     IEnumerable<ILanguageRuntime> runtimes,
     SandboxFactory factory,
@@ -24,8 +26,12 @@ internal sealed partial class RunExecutor(
     private readonly SandboxOptions _o = sandboxOptions.Value;
     private readonly Dictionary<RunLanguage, ILanguageRuntime> _runtimes = runtimes.ToDictionary(r => r.Language);
 
-    public async Task<RunResult> ExecuteAsync(RunRequest request, Func<RunEvent, ValueTask> onEvent, CancellationToken ct)
+    /// The result as learners may see it, and the hidden checks' details for instructors.
+    public async Task<RunCompleted> ExecuteAsync(RunRequest request, Func<RunEvent, ValueTask> onEvent, CancellationToken ct)
     {
+        var checks = request.Checks ?? [];
+        var limits = Limits.Of(request, _o);
+        List<CheckDetail>? checkDetails = null;
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         long seq = 0;
@@ -33,7 +39,7 @@ internal sealed partial class RunExecutor(
         ValueTask Emit(Func<long, DateTimeOffset, RunEvent> make) => onEvent(make(++seq, DateTimeOffset.UtcNow));
 
         RunResult Result(RunVerdict verdict, string? message, IReadOnlyList<TestResult> tests, IReadOnlyList<CompileDiagnostic> diagnostics,
-            long compileMs, long runMs, ResourceUsage? resources = null)
+            long compileMs, long runMs, ResourceUsage? resources = null, IReadOnlyList<CheckOutcome>? outcomes = null)
         {
             var queued = Math.Max(0, (long)(startedAt - request.SubmittedAt).TotalMilliseconds);
             var status = verdict switch
@@ -45,14 +51,15 @@ internal sealed partial class RunExecutor(
             return new RunResult(request.RunId, 3, status, message, tests, verdict, diagnostics,
                 new RunTimings(queued, compileMs, runMs, queued + clock.ElapsedMilliseconds),
                 resources ?? new ResourceUsage(null, null, null), outputText.Length > 0 ? outputText.ToString() : null,
-                request.ExerciseId, request.CorrelationId);
+                request.ExerciseId, request.CorrelationId,
+                outcomes ?? [.. checks.Select((c, i) => new CheckOutcome(i + 1, TestStatus.Error, c.Description))], Graded: checks.Count > 0);
         }
 
-        async Task<RunResult> Finish(RunResult result)
+        async Task<RunCompleted> Finish(RunResult result)
         {
             await Emit((s, at) => new RunFinished(request.RunId, s, at, result));
             RunLog.Finished(logger, request.RunId, result.Verdict.ToString(), result.Timings.TotalMs);
-            return result;
+            return new RunCompleted(result, checkDetails);
         }
 
         await Emit((s, at) => new RunAccepted(request.RunId, s, at));
@@ -94,12 +101,16 @@ internal sealed partial class RunExecutor(
 
             var observation = new RunObservation();
             var key = RandomNumberGenerator.GetBytes(32);
+            // Only the calls of the hidden checks enter the sandbox: no expected value, error type, rule or description.
+            var calls = checks.Select((c, i) => new SandboxCheck(i, c.Call, c.Args, c.Steps, c.Stdin)).ToList();
             var runJson = JsonSerializer.SerializeToUtf8Bytes(new SandboxRun(
                 prepared.Files.Select(f => new SandboxFile(f.Name, Convert.ToBase64String(f.Content))).ToList(),
-                prepared.TestFiles, _o.TimeoutMs, _o.OutputLimitBytes, _o.TestOutputChars), SandboxJson.Default.SandboxRun);
+                prepared.TestFiles, limits.TimeoutMs, limits.OutputBytes, _o.TestOutputChars, calls, limits.TimeoutMs, _o.CheckOutputLimitBytes),
+                SandboxJson.Default.SandboxRun);
 
-            var session = await container.RunAsync(key, runJson, TimeSpan.FromMilliseconds(_o.TimeoutMs + _o.KillGraceMs), _o.HostReadLimitBytes,
-                frame => OnFrame(frame, request, prepared, diagnostics, observation, outputText, Emit), ct);
+            var phases = calls.Count > 0 ? 2 : 1;
+            var session = await container.RunAsync(key, runJson, TimeSpan.FromMilliseconds(phases * limits.TimeoutMs + _o.KillGraceMs), _o.HostReadLimitBytes,
+                frame => OnFrame(frame, request, prepared, diagnostics, observation, outputText, limits, Emit), ct);
             observation.HostTimedOut = session.HostTimedOut;
             observation.HostReadLimitExceeded = session.HostReadLimitExceeded;
             observation.ForgedFrames = session.ForgedFrames;
@@ -107,10 +118,16 @@ internal sealed partial class RunExecutor(
             observation.OutputText = outputText.ToString();
             var runMs = runClock.ElapsedMilliseconds;
 
-            var (verdict, message, tests, syntax) = Grader.Grade(observation, prepared.ExpectedTests, prepared.KeyOf, _o.TimeoutMs);
+            var (verdict, message, tests, syntax) = Grader.Grade(observation, prepared.ExpectedTests, prepared.KeyOf, limits.TimeoutMs, limits.MemoryBytes);
+            List<CheckOutcome>? outcomes = null;
+            if (checks.Count > 0)
+            {
+                (verdict, message, outcomes, checkDetails) = Grader.GradeChecks(verdict, message, checks, observation, limits.TimeoutMs, limits.MemoryBytes);
+            }
             var allDiagnostics = syntax.Count > 0 ? [.. diagnostics, .. syntax] : diagnostics;
+            // What the visible tests used: the hidden checks' time and memory could carry their inputs back out.
             var resources = new ResourceUsage(observation.CpuMs, observation.PeakMemoryBytes, observation.OutputBytes);
-            var result = Result(verdict, message, tests, allDiagnostics, prepared.CompileMs, runMs, resources);
+            var result = Result(verdict, message, tests, allDiagnostics, prepared.CompileMs, runMs, resources, outcomes);
             return await Finish(result);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -137,10 +154,35 @@ internal sealed partial class RunExecutor(
     }
 
     private async ValueTask OnFrame(JsonElement frame, RunRequest request, PreparedRun prepared, IReadOnlyList<CompileDiagnostic> diagnostics,
-        RunObservation o, StringBuilder outputText, Func<Func<long, DateTimeOffset, RunEvent>, ValueTask> emit)
+        RunObservation o, StringBuilder outputText, Limits limits, Func<Func<long, DateTimeOffset, RunEvent>, ValueTask> emit)
     {
-        switch (frame.GetProperty("type").GetString())
+        var type = frame.GetProperty("type").GetString();
+        if (o.ChecksStarted && type is not ("check_started" or "check_result" or "checks_done" or "exit"))
         {
+            return; // phase 2 makes nothing a learner sees; the supervisor sends none of these, this makes sure
+        }
+        switch (type)
+        {
+            case "checks_started":
+                o.ChecksStarted = true;
+                break;
+            case "check_result":
+                if (frame.TryGetProperty("index", out var ix) && ix.ValueKind == JsonValueKind.Number && ix.TryGetInt32(out var index)
+                    && index >= 0 && index < (request.Checks?.Count ?? 0))
+                {
+                    var reports = o.CheckReports.TryGetValue(index, out var list) ? list : o.CheckReports[index] = [];
+                    reports.Add(CheckReport.From(frame));
+                    if (reports.Count == 1)
+                    {
+                        var check = request.Checks![index];
+                        var outcome = new CheckOutcome(index + 1, CheckJudge.Compare(check, reports[0]).Status, check.Description);
+                        await emit((s, at) => new CheckFinished(request.RunId, s, at, outcome));
+                    }
+                }
+                break;
+            case "checks_done":
+                o.ChecksDone = true;
+                break;
             case "collected":
                 if (o.Collected is not null)
                 {
@@ -178,9 +220,9 @@ internal sealed partial class RunExecutor(
                 break;
             case "output":
                 var text = Str(frame, "text") ?? "";
-                if (outputText.Length < _o.OutputLimitBytes)
+                if (outputText.Length < limits.OutputBytes)
                 {
-                    outputText.Append(text.AsSpan(0, (int)Math.Min(text.Length, _o.OutputLimitBytes - outputText.Length)));
+                    outputText.Append(text.AsSpan(0, (int)Math.Min(text.Length, limits.OutputBytes - outputText.Length)));
                 }
                 await emit((s, at) => new RunOutput(request.RunId, s, at, text));
                 break;
@@ -210,6 +252,15 @@ internal sealed partial class RunExecutor(
                 o.PeakMemoryBytes = Long(frame, "peakMemoryBytes");
                 o.OutputBytes = Long(frame, "outputBytes");
                 o.SupervisorError = Str(frame, "error");
+                if (frame.TryGetProperty("checks", out var phase2) && phase2.ValueKind == JsonValueKind.Object)
+                {
+                    o.ChecksTimedOut = Bool(phase2, "timedOut");
+                    o.ChecksError = Str(phase2, "error");
+                    o.ChecksOomKills = Long(phase2, "oomKills") ?? 0;
+                    o.ChecksPeakMemoryBytes = Long(phase2, "peakMemoryBytes");
+                    o.ChecksSignal = (int)(Long(phase2, "signal") ?? 0);
+                    o.ChecksOutput = Str(phase2, "output");
+                }
                 break;
         }
     }
@@ -266,9 +317,22 @@ internal sealed partial class RunExecutor(
 
 internal sealed record SandboxFile(string Name, string Content);
 
-internal sealed record SandboxRun(IReadOnlyList<SandboxFile> Files, IReadOnlyList<string> TestFiles, int TimeoutMs, long OutputLimitBytes, int TestOutputChars);
+internal sealed record SandboxCheck(int Index, string Call, IReadOnlyList<JsonElement>? Args, IReadOnlyList<CheckStep>? Steps, string? Stdin);
 
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
+internal sealed record SandboxRun(IReadOnlyList<SandboxFile> Files, IReadOnlyList<string> TestFiles, int TimeoutMs, long OutputLimitBytes, int TestOutputChars,
+    IReadOnlyList<SandboxCheck> Checks, int CheckTimeoutMs, long CheckOutputLimitBytes);
+
+/// The limits of one run: the exercise's own where it sets them, never above the runner's.
+internal sealed record Limits(int TimeoutMs, long OutputBytes, long MemoryBytes)
+{
+    public static Limits Of(RunRequest request, SandboxOptions o) => new(
+        Math.Min(request.Limits?.TimeMs is > 0 and var t ? t : o.TimeoutMs, o.TimeoutMs),
+        Math.Min(request.Limits?.OutputBytes is > 0 and var b ? b : o.OutputLimitBytes, o.OutputLimitBytes),
+        Math.Min(request.Limits?.MemoryMb is > 0 and var m ? m * (1L << 20) : o.MemoryBytes, o.MemoryBytes));
+}
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(SandboxRun))]
 internal sealed partial class SandboxJson : System.Text.Json.Serialization.JsonSerializerContext;
 

@@ -147,20 +147,21 @@ internal sealed class RedisRunQueue(
             var eventsKey = keys.Key(RunStreams.EventsKey(request.RunId));
             var ttl = TimeSpan.FromSeconds(_o.EventsTtlSeconds);
             var deliveries = await DeliveryCountAsync(db, entry.Id);
-            RunResult result;
+            RunCompleted completed;
             if (deliveries > _o.MaxDeliveries)
             {
                 // It took down runners before: do not run it again.
-                result = new RunResult(request.RunId, 3, TestStatus.Error, $"the run was attempted {deliveries - 1} times without finishing",
+                var result = new RunResult(request.RunId, 3, TestStatus.Error, $"the run was attempted {deliveries - 1} times without finishing",
                     [], RunVerdict.InternalError, [], new RunTimings(0, 0, 0, 0), new ResourceUsage(null, null, null), null, request.ExerciseId, request.CorrelationId);
                 await PublishEventAsync(db, eventsKey, ttl, new RunFinished(request.RunId, 1, DateTimeOffset.UtcNow, result));
+                completed = new RunCompleted(result);
             }
             else
             {
-                result = await executor.ExecuteAsync(request, e => new ValueTask(PublishEventAsync(db, eventsKey, ttl, e)), ct);
+                completed = await executor.ExecuteAsync(request, e => new ValueTask(PublishEventAsync(db, eventsKey, ttl, e)), ct);
             }
             // Event id = run id: a run finished twice after a reclaim is recognised as the same fact.
-            await events.PublishAsync(new RunCompleted(result), eventId: request.RunId, ct);
+            await events.PublishAsync(completed, eventId: request.RunId, ct);
             await db.StreamAcknowledgeAsync(Requests, RunStreams.ConsumerGroup, entry.Id);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -189,6 +190,7 @@ internal sealed class RedisRunQueue(
             TestStarted => "test_started",
             TestFinished => "test_finished",
             RunOutput => "output",
+            CheckFinished => "check_finished",
             RunFinished => "finished",
             _ => "unknown",
         };
