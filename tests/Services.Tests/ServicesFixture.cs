@@ -42,6 +42,8 @@ public sealed class ServicesFixture : WebApplicationFactory<ServicesEntryPoint>
         ["Jwt:SigningKey"] = "test-signing-key-0123456789abcdef0123456789",
         ["LP_ADMIN_EMAIL"] = AdminEmail,
         ["LP_ADMIN_PASSWORD"] = AdminPassword,
+        // No runner here: saving an exercise does not wait for its trial runs (the whole-platform tests check those).
+        ["Exercises:ValidateWithRunner"] = "false",
     };
 
     /// <summary>A client of the real server, with the bearer token when given.</summary>

@@ -19,7 +19,7 @@ export function testsPanel() {
   el.append(title, status, verdict, list, output);
 
   const stateOf = runId => {
-    if (!runs.has(runId)) runs.set(runId, { phase: 'queued', names: [], tests: new Map(), result: null, output: '', diagnostics: [] });
+    if (!runs.has(runId)) runs.set(runId, { phase: 'queued', names: [], tests: new Map(), checks: new Map(), result: null, output: '', diagnostics: [] });
     return runs.get(runId);
   };
 
@@ -43,14 +43,26 @@ export function testsPanel() {
         h('span', { class: 'test-name' }, name),
         t?.message ? h('pre', { class: 'test-message' }, t.message) : null));
     }
+    // Hidden checks: number, the author's description and pass/fail only — the server sends nothing more.
+    const checks = [...s.checks.values()].sort((a, b) => a.number - b.number);
+    const total = s.result?.checks?.length ?? checks.length;
+    for (const c of checks) {
+      list.append(h('li', { class: `test test-${c.status} check`, dataset: { status: c.status } },
+        h('span', { class: 'test-status' }, { pass: '✔', fail: '✘', error: '⚠' }[c.status] ?? c.status),
+        h('span', { class: 'test-name' }, `Hidden check ${c.number} of ${total}: ${{ pass: 'passed', fail: 'failed', error: 'not run' }[c.status] ?? c.status}`
+          + (c.description ? ` — ${c.description}` : ''))));
+    }
     for (const d of s.diagnostics) {
       list.append(h('li', { class: 'test test-error diag' }, `${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`));
     }
     if (s.result) {
       const v = s.result.verdict;
       const passed = s.result.tests.filter(t => t.status === 'pass').length;
+      const checksPassed = checks.filter(c => c.status === 'pass').length;
       verdict.dataset.verdict = v;
       verdict.textContent = `${VERDICTS[v] ?? v} — ${passed}/${s.result.tests.length} tests passed`
+        + (checks.length ? `, ${checksPassed}/${checks.length} hidden checks passed` : '')
+        + (v === 'passed' && active.mode === 'submit' && !s.result.graded ? ' (self-checked: this exercise has no hidden checks)' : '')
         + (s.result.message && v !== 'passed' ? ` (${s.result.message})` : '');
     }
     const out = s.output || s.result?.output;
@@ -75,9 +87,11 @@ export function testsPanel() {
         case 'test_started': s.running = e.name; break;
         case 'test_finished': s.tests.set(e.test.name, e.test); break;
         case 'output': s.output += e.text; break;
+        case 'check_finished': s.checks.set(e.check.number, e.check); break;
         case 'finished':
           s.result = e.result;
           for (const t of e.result.tests ?? []) s.tests.set(t.name, t);
+          for (const c of e.result.checks ?? []) s.checks.set(c.number, c);
           if ((e.result.diagnostics ?? []).length) s.diagnostics = e.result.diagnostics.filter(d => d.severity === 'error');
           break;
       }
@@ -92,6 +106,7 @@ export function testsPanel() {
       const s = stateOf(lastRun.runId);
       s.result = result;
       for (const t of result.tests ?? []) s.tests.set(t.name, t);
+      for (const c of result.checks ?? []) s.checks.set(c.number, c);
       active = { runId: lastRun.runId, mode: lastRun.mode };
       render();
     },

@@ -1,3 +1,4 @@
+using LearningPlatform.Contracts.Runs;
 using System.Security.Claims;
 using LearningPlatform.ServiceDefaults.Auth;
 using LearningPlatform.Services.Features.Catalog;
@@ -17,6 +18,7 @@ public static class CreateExercise
         List<FileContent>? StarterFiles,
         List<FileContent>? VisibleTests,
         List<FileContent>? HiddenTests,
+        List<HiddenCheck>? HiddenChecks,
         List<FileContent>? Solution,
         List<string>? Hints,
         List<string>? ConceptsTaught,
@@ -35,6 +37,7 @@ public static class CreateExercise
         ExerciseStore store,
         CourseCatalog courses,
         IOptions<ExercisesOptions> options,
+        ExerciseTrials trials,
         ILogger<ExerciseStore> logger,
         CancellationToken cancellationToken)
     {
@@ -61,6 +64,11 @@ public static class CreateExercise
 
         var exercise = new Exercise { Id = Guid.NewGuid().ToString("N"), CourseId = course.Id };
         ExerciseRules.Apply(request, exercise, options.Value);
+        if (await trials.CheckAsync(exercise, user.UserId(), cancellationToken) is { } problem)
+        {
+            return problem;
+        }
+
         await store.Exercises.InsertAsync(exercise, cancellationToken);
         if (!await courses.AttachExerciseAsync(course.Id, request.ModuleId!, exercise.Id, exercise.Title, cancellationToken))
         {

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using LearningPlatform.Contracts.Runs;
 using LearningPlatform.Storage;
 
 namespace LearningPlatform.Services.Features.Exercises;
@@ -13,7 +15,7 @@ public static class ProgrammingLanguages
 }
 
 /// <summary>
-/// An exercise as stored, hidden tests and reference solution included. Never returned as is: learners get
+/// An exercise as stored, hidden checks and reference solution included. Never returned as is: learners get
 /// <see cref="ExerciseView"/>, authors <see cref="ExerciseDetails"/>.
 /// </summary>
 public sealed class Exercise : IDocument
@@ -35,7 +37,9 @@ public sealed class Exercise : IDocument
 
     public List<ExerciseFile> VisibleTests { get; set; } = [];
 
-    public List<ExerciseFile> HiddenTests { get; set; } = [];
+    // The hidden checks as their wire JSON (their arguments and expected values are arbitrary JSON, which the
+    // document stores would each map differently): the contract's record stays the one definition of their shape.
+    public string? HiddenChecksJson { get; set; }
 
     /// <summary>The reference solution: replaces the starter files of the same names when checking the tests.</summary>
     public List<ExerciseFile> Solution { get; set; } = [];
@@ -50,6 +54,16 @@ public sealed class Exercise : IDocument
     public int TimeLimitMs { get; set; }
 
     public int MemoryLimitMb { get; set; }
+
+    /// <summary>The hidden checks: a submit passes only when RunnerHost finds every one of them right. None: a practice
+    /// exercise, whose passes are self-checked.</summary>
+    public IReadOnlyList<HiddenCheck> Checks() =>
+        HiddenChecksJson is null ? [] : JsonSerializer.Deserialize<List<HiddenCheck>>(HiddenChecksJson, RunJson.Options) ?? [];
+
+    public void SetChecks(IReadOnlyList<HiddenCheck> checks) =>
+        HiddenChecksJson = checks.Count == 0 ? null : JsonSerializer.Serialize(checks, RunJson.Options);
+
+    public RunLimits RunLimits() => new(TimeLimitMs, MemoryLimitMb);
 }
 
 // Files are a list of name/content pairs rather than a dictionary: file names hold dots, which document
@@ -68,7 +82,11 @@ public sealed record FileContent(string Name, string Content)
 
 public sealed record ExerciseLimits(int TimeMs, int MemoryMb);
 
-/// <summary>What a learner sees of an exercise: no hidden tests, no solution.</summary>
+/// <summary>What a learner may know of a hidden check before running it: its number and the author's description.</summary>
+public sealed record HiddenCheckSummary(int Number, string? Description);
+
+/// <summary>What a learner sees of an exercise: of the hidden checks only their descriptions, no solution, and the
+/// hints released to this learner so far (after failed attempts or on request).</summary>
 public sealed record ExerciseView(
     string Id,
     long Version,
@@ -79,14 +97,19 @@ public sealed record ExerciseView(
     IReadOnlyList<FileContent> StarterFiles,
     IReadOnlyList<FileContent> VisibleTests,
     IReadOnlyList<string> Hints,
+    int HintsTotal,
     IReadOnlyList<string> ConceptsTaught,
     IReadOnlyList<string> ConceptsPractised,
-    ExerciseLimits Limits)
+    ExerciseLimits Limits,
+    bool Graded,
+    IReadOnlyList<HiddenCheckSummary> HiddenChecks)
 {
-    public static ExerciseView From(Exercise e) => new(
+    public static ExerciseView From(Exercise e, int hintsReleased) => new(
         e.Id, e.Version, e.CourseId, e.Title, e.Instructions, e.Language,
         FileContent.From(e.StarterFiles), FileContent.From(e.VisibleTests),
-        e.Hints, e.ConceptsTaught, e.ConceptsPractised, new ExerciseLimits(e.TimeLimitMs, e.MemoryLimitMb));
+        e.Hints[..Math.Clamp(hintsReleased, 0, e.Hints.Count)], e.Hints.Count, e.ConceptsTaught, e.ConceptsPractised,
+        new ExerciseLimits(e.TimeLimitMs, e.MemoryLimitMb), e.HiddenChecksJson is not null,
+        [.. e.Checks().Select((c, i) => new HiddenCheckSummary(i + 1, c.Description))]);
 }
 
 /// <summary>What the course's instructors and admins see: everything.</summary>
@@ -99,7 +122,7 @@ public sealed record ExerciseDetails(
     string Language,
     IReadOnlyList<FileContent> StarterFiles,
     IReadOnlyList<FileContent> VisibleTests,
-    IReadOnlyList<FileContent> HiddenTests,
+    IReadOnlyList<HiddenCheck> HiddenChecks,
     IReadOnlyList<FileContent> Solution,
     IReadOnlyList<string> Hints,
     IReadOnlyList<string> ConceptsTaught,
@@ -109,6 +132,6 @@ public sealed record ExerciseDetails(
     public static ExerciseDetails From(Exercise e) => new(
         e.Id, e.Version, e.CourseId, e.Title, e.Instructions, e.Language,
         FileContent.From(e.StarterFiles), FileContent.From(e.VisibleTests),
-        FileContent.From(e.HiddenTests), FileContent.From(e.Solution),
+        e.Checks(), FileContent.From(e.Solution),
         e.Hints, e.ConceptsTaught, e.ConceptsPractised, new ExerciseLimits(e.TimeLimitMs, e.MemoryLimitMb));
 }

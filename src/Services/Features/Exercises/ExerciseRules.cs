@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json;
+using LearningPlatform.Contracts.Runs;
 using System.Text.RegularExpressions;
 using LearningPlatform.Services.Common;
 using LearningPlatform.Services.Features.Catalog;
@@ -18,7 +20,11 @@ public interface IExerciseInput
 
     List<FileContent>? VisibleTests { get; }
 
+    /// <summary>Not accepted any more (see <see cref="ExerciseRules"/>); present so that a client still sending them
+    /// hears why instead of losing them silently.</summary>
     List<FileContent>? HiddenTests { get; }
+
+    List<HiddenCheck>? HiddenChecks { get; }
 
     List<FileContent>? Solution { get; }
 
@@ -54,6 +60,7 @@ public static partial class ExerciseRules
         }
 
         ValidateFiles(input, options, errors);
+        ValidateChecks(input.HiddenChecks ?? [], input.Language, options, errors);
         ValidateHints(input.Hints ?? [], options, errors);
         var concepts = course.Concepts.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         ValidateConcepts("conceptsTaught", input.ConceptsTaught ?? [], concepts, errors);
@@ -93,7 +100,11 @@ public static partial class ExerciseRules
         long total = 0;
         total += ValidateSet("starterFiles", input.StarterFiles, required: true, workspace, options, errors);
         total += ValidateSet("visibleTests", input.VisibleTests, required: true, workspace, options, errors);
-        total += ValidateSet("hiddenTests", input.HiddenTests, required: false, workspace, options, errors);
+        if (input.HiddenTests is { Count: > 0 })
+        {
+            errors.Add("hiddenTests", "Hidden test files ran inside the learner's sandbox, where the learner's code could read and patch them. "
+                + "Give hidden checks instead (hiddenChecks: a call, its arguments and the expected result, judged outside the sandbox).");
+        }
         total += ValidateSet("solution", input.Solution, required: true, new HashSet<string>(StringComparer.OrdinalIgnoreCase), options, errors);
         if (total > options.MaxTotalFileBytes)
         {
@@ -152,6 +163,74 @@ public static partial class ExerciseRules
         return total;
     }
 
+    // module.function, module.Class, module (Python/JS); Type.Method, Type, Main (C#): dotted identifiers.
+    [GeneratedRegex(@"^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$")]
+    private static partial Regex CallPattern();
+
+    private static void ValidateChecks(List<HiddenCheck> checks, string? language, ExercisesOptions options, ValidationErrors errors)
+    {
+        if (checks.Count > options.MaxHiddenChecks)
+        {
+            errors.Add("hiddenChecks", $"At most {options.MaxHiddenChecks} hidden checks.");
+            return;
+        }
+
+        long bytes = 0;
+        for (var i = 0; i < checks.Count; i++)
+        {
+            var field = $"hiddenChecks[{i}]";
+            if (checks[i] is not { } check)
+            {
+                errors.Add(field, "Required.");
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(check.Call) || check.Call.Length > 200 || !CallPattern().IsMatch(check.Call))
+            {
+                errors.Add($"{field}.call", language == ProgrammingLanguages.CSharp
+                    ? "'Type.Method' (a public static method), 'Type' with steps, or 'Main' with stdin."
+                    : "'module.function' (module = a solution file's name without extension), 'module.Class' with steps, or 'module' with stdin.");
+            }
+
+            if (check.Stdin is not null && (check.Steps is { Count: > 0 } || check.Args is { Count: > 0 }))
+            {
+                errors.Add($"{field}.stdin", "A whole-program check (stdin) takes no arguments or steps.");
+            }
+
+            if (check.Steps is { } steps && steps.Any(s => s is null || string.IsNullOrWhiteSpace(s.Method) || !CallPattern().IsMatch(s.Method) || s.Method.Contains('.')))
+            {
+                errors.Add($"{field}.steps", "Each step names a method of the object: {\"method\": \"deposit\", \"args\": [10]}.");
+            }
+
+            if (check.Compare == CheckComparison.Tolerance && check.Tolerance is not (> 0 and < 1e6))
+            {
+                errors.Add($"{field}.tolerance", "A positive number (the allowed difference) for compare 'tolerance'.");
+            }
+
+            if (check.Compare == CheckComparison.Unordered && check.ExpectedError is null && check.Expected is not { ValueKind: JsonValueKind.Array })
+            {
+                errors.Add($"{field}.expected", "An array for compare 'unordered'.");
+            }
+
+            if (check.ExpectedError is { } error && !CallPattern().IsMatch(error))
+            {
+                errors.Add($"{field}.expectedError", "An error type name, e.g. ValueError, RangeError or System.ArgumentException.");
+            }
+
+            if (check.Description is { Length: > 200 })
+            {
+                errors.Add($"{field}.description", "At most 200 characters: learners see it next to the check's number.");
+            }
+
+            bytes += JsonSerializer.SerializeToUtf8Bytes(check, RunJson.Options).Length;
+        }
+
+        if (bytes > options.MaxHiddenChecksBytes)
+        {
+            errors.Add("hiddenChecks", $"All hidden checks together at most {options.MaxHiddenChecksBytes} bytes of JSON; these are {bytes}.");
+        }
+    }
+
     private static void ValidateHints(List<string> hints, ExercisesOptions options, ValidationErrors errors)
     {
         if (hints.Count > options.MaxHints)
@@ -184,7 +263,7 @@ public static partial class ExerciseRules
         exercise.Language = input.Language!;
         exercise.StarterFiles = ToFiles(input.StarterFiles);
         exercise.VisibleTests = ToFiles(input.VisibleTests);
-        exercise.HiddenTests = ToFiles(input.HiddenTests);
+        exercise.SetChecks(input.HiddenChecks ?? []);
         exercise.Solution = ToFiles(input.Solution);
         exercise.Hints = [.. input.Hints ?? []];
         exercise.ConceptsTaught = [.. (input.ConceptsTaught ?? []).Distinct()];

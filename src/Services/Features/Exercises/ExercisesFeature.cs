@@ -12,6 +12,7 @@ public static class ExercisesFeature
             .Validate(o => o.MaxFileBytes <= o.MaxTotalFileBytes, "Exercises: MaxFileBytes must not exceed MaxTotalFileBytes.");
         builder.Services.AddSingleton<ExerciseStore>();
         builder.Services.AddSingleton<IExerciseCatalog, ExerciseCatalog>();
+        builder.Services.AddSingleton<ExerciseTrials>();
         return builder;
     }
 

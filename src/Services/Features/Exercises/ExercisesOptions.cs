@@ -13,7 +13,7 @@ public sealed class ExercisesOptions
     [Range(1, 1_000_000)]
     public int MaxInstructionsLength { get; set; } = 32_000;
 
-    /// <summary>Most files in each of starter files, visible tests, hidden tests and solution.</summary>
+    /// <summary>Most files in each of starter files, visible tests and solution.</summary>
     [Range(1, 200)]
     public int MaxFilesPerSet { get; set; } = 20;
 
@@ -30,6 +30,21 @@ public sealed class ExercisesOptions
 
     [Range(0, 100)]
     public int MaxHints { get; set; } = 10;
+
+    [Range(0, 1000)]
+    public int MaxHiddenChecks { get; set; } = 50;
+
+    /// <summary>Largest JSON of all hidden checks of one exercise (arguments and expected values).</summary>
+    [Range(1, 100_000_000)]
+    public int MaxHiddenChecksBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Creating or changing an exercise runs its reference solution and its starter in the sandbox: the
+    /// reference must pass every visible test and hidden check, the starter must not.</summary>
+    public bool ValidateWithRunner { get; set; } = true;
+
+    /// <summary>How long saving an exercise waits for those two runs before answering 503.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ValidationTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     [Range(1, 100_000)]
     public int MaxHintLength { get; set; } = 2000;

@@ -2,11 +2,12 @@ using System.Security.Claims;
 using LearningPlatform.Contracts;
 using LearningPlatform.ServiceDefaults.Auth;
 using LearningPlatform.Services.Features.Catalog;
+using LearningPlatform.Services.Features.Feedback;
 
 namespace LearningPlatform.Services.Features.Exercises;
 
 /// <summary>
-/// An exercise as a learner sees it (any signed-in user), and in full, hidden tests and solution included
+/// An exercise as a learner sees it (any signed-in user), and in full, hidden checks and solution included
 /// (instructors of its course and admins).
 /// </summary>
 public static class GetExercise
@@ -15,16 +16,16 @@ public static class GetExercise
     {
         group.MapGet("/{id}", GetViewAsync)
             .WithName("GetExercise")
-            .WithSummary("The exercise as a learner sees it: no hidden tests, no solution.");
+            .WithSummary("The exercise as a learner sees it: hidden checks by number and description only, no solution, the hints released so far.");
         group.MapGet("/{id}/full", GetDetailsAsync)
             .RequireAuthorization(AuthExtensions.InstructorOrAdmin)
             .WithName("GetExerciseDetails")
-            .WithSummary("The whole exercise, hidden tests and solution included (instructors of its course and admins).");
+            .WithSummary("The whole exercise, hidden checks and solution included (instructors of its course and admins).");
     }
 
-    private static async Task<IResult> GetViewAsync(string id, ExerciseStore store, CancellationToken cancellationToken) =>
+    private static async Task<IResult> GetViewAsync(string id, ClaimsPrincipal user, ExerciseStore store, IHintLedger hints, CancellationToken cancellationToken) =>
         await store.Exercises.GetAsync(id, cancellationToken) is { } exercise
-            ? Results.Ok(ExerciseView.From(exercise))
+            ? Results.Ok(ExerciseView.From(exercise, await hints.RevealedAsync(user.UserId(), exercise.Id, cancellationToken)))
             : ExerciseProblems.NotFound(id);
 
     private static async Task<IResult> GetDetailsAsync(

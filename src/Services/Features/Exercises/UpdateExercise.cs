@@ -1,3 +1,4 @@
+using LearningPlatform.Contracts.Runs;
 using System.Security.Claims;
 using LearningPlatform.ServiceDefaults.Auth;
 using LearningPlatform.Services.Features.Catalog;
@@ -20,6 +21,7 @@ public static class UpdateExercise
         List<FileContent>? StarterFiles,
         List<FileContent>? VisibleTests,
         List<FileContent>? HiddenTests,
+        List<HiddenCheck>? HiddenChecks,
         List<FileContent>? Solution,
         List<string>? Hints,
         List<string>? ConceptsTaught,
@@ -39,6 +41,7 @@ public static class UpdateExercise
         ExerciseStore store,
         CourseCatalog courses,
         IOptions<ExercisesOptions> options,
+        ExerciseTrials trials,
         ILogger<ExerciseStore> logger,
         CancellationToken cancellationToken)
     {
@@ -67,6 +70,11 @@ public static class UpdateExercise
         var oldTitle = exercise.Title;
         ExerciseRules.Apply(request, exercise, options.Value);
         exercise.Version = request.Version!.Value;
+        if (await trials.CheckAsync(exercise, user.UserId(), cancellationToken) is { } problem)
+        {
+            return problem;
+        }
+
         // Mapped here rather than left to the storage exception handler: a stale version is an expected answer.
         try
         {

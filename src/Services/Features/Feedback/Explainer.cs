@@ -73,6 +73,18 @@ public static partial class Explainer
             items.Add(FromTest(test, language));
         }
 
+        // Hidden checks: their number and description only; their values and errors are not the learner's to see.
+        var checks = result.Checks ?? [];
+        foreach (var check in checks.Where(c => c.Status != TestStatus.Pass))
+        {
+            items.Add(new FeedbackItem
+            {
+                Kind = "check", Code = "hidden-check", Title = $"Hidden check {check.Number} of {checks.Count} failed",
+                Explanation = (check.Description is { Length: > 0 } d ? $"It checks: {d}. " : "")
+                    + "Hidden checks try cases the visible tests do not show. Think about the edge cases the instructions mention and test them yourself.",
+            });
+        }
+
         if (items.Count == 0 && result.Verdict != RunVerdict.Passed)
         {
             items.Add(FromVerdict(result, language));

@@ -6,7 +6,9 @@ using Microsoft.Extensions.Options;
 
 namespace LearningPlatform.Services.Features.Progress;
 
-/// <summary><c>GET /api/progress/me</c>: the learner's summary, per course, per exercise and per concept.</summary>
+/// <summary><c>GET /api/progress/me</c>: the learner's summary, per course, per exercise and per concept. An exercise is
+/// <c>completed</c> only by a graded pass (every hidden check right); <c>selfChecked</c> marks a practice exercise (no
+/// hidden checks) whose visible tests passed on submit, which completes nothing and counts for no streak or mastery.</summary>
 public static class GetMyProgress
 {
     public sealed record Summary(
@@ -15,7 +17,7 @@ public static class GetMyProgress
 
     public sealed record ExerciseView(
         string ExerciseId, int Attempts, int FailedAttempts, double BestScore, bool Completed, DateTimeOffset? CompletedAt,
-        bool? PassedWithoutHints, int? HintsWhenCompleted, double TimeSpentMinutes, bool Bookmarked);
+        bool? PassedWithoutHints, int? HintsWhenCompleted, double TimeSpentMinutes, bool Bookmarked, bool SelfChecked);
 
     public sealed record CourseView(string CourseId, string? Title, int ExercisesTotal, int ExercisesAttempted, int ExercisesCompleted, IReadOnlyList<ExerciseView> Exercises);
 
@@ -39,7 +41,7 @@ public static class GetMyProgress
         ExerciseView View(ExerciseProgress e) => new(
             e.ExerciseId, e.Attempts, e.FailedAttempts, e.BestScore, e.Completed, e.CompletedAt,
             e.Completed ? e.HintsWhenCompleted == 0 : null, e.HintsWhenCompleted,
-            Math.Round(ProgressRules.TimeSpent(e, maxGap).TotalMinutes, 2), learner.Bookmarks.Contains(e.ExerciseId));
+            Math.Round(ProgressRules.TimeSpent(e, maxGap).TotalMinutes, 2), learner.Bookmarks.Contains(e.ExerciseId), e.SelfChecked);
 
         var courseViews = new List<CourseView>();
         foreach (var group in learner.Exercises.GroupBy(e => e.CourseId))

@@ -19,7 +19,11 @@ public sealed class ExerciseProgress
     /// <summary>Best share of tests passed, 0 to 1.</summary>
     public double BestScore { get; set; }
 
+    /// <summary>Passed by a graded submit: every hidden check judged right by the runner.</summary>
     public bool Completed { get; set; }
+
+    /// <summary>A practice exercise (no hidden checks) whose visible tests passed on submit: shown, never completed.</summary>
+    public bool SelfChecked { get; set; }
 
     public DateTimeOffset? CompletedAt { get; set; }
 

@@ -23,7 +23,9 @@ public sealed class RecordSubmission(
             return; // not the learner's attempt: the runner failed or refused it
         }
 
-        var passed = e.Verdict == RunVerdict.Passed;
+        // Only a graded pass completes: a pass without hidden checks is the learner's own code passing tests it can read.
+        var passed = e.Verdict == RunVerdict.Passed && e.Graded;
+        var selfChecked = e.Verdict == RunVerdict.Passed && !e.Graded;
         var score = e.TestsTotal > 0 ? Math.Round((double)e.TestsPassed / e.TestsTotal, 4) : passed ? 1 : 0;
         var hintsRevealed = await hints.RevealedAsync(e.UserId, e.ExerciseId, cancellationToken);
         var counted = false;
@@ -34,7 +36,7 @@ public sealed class RecordSubmission(
                 return false;
             }
 
-            Apply(learner, e, passed, score, hintsRevealed, options.Value);
+            Apply(learner, e, passed, selfChecked, score, hintsRevealed, options.Value);
             counted = true;
             return true;
         }, cancellationToken);
@@ -55,7 +57,7 @@ public sealed class RecordSubmission(
             hintsRevealed, e.Concepts, e.SubmittedAt), eventId: "progress:" + e.RunId, cancellationToken);
     }
 
-    private static void Apply(LearnerProgress learner, SubmissionEvaluated e, bool passed, double score, int hintsRevealed, ProgressOptions options)
+    private static void Apply(LearnerProgress learner, SubmissionEvaluated e, bool passed, bool selfChecked, double score, int hintsRevealed, ProgressOptions options)
     {
         learner.ProcessedRunIds.Add(e.RunId);
         var exercise = learner.Find(e.ExerciseId);
@@ -96,6 +98,10 @@ public sealed class RecordSubmission(
                     learner.CompletionDays.Sort(StringComparer.Ordinal);
                 }
             }
+        }
+        else if (selfChecked)
+        {
+            exercise.SelfChecked = true;
         }
         else
         {

@@ -2,10 +2,12 @@ using System.Net.ServerSentEvents;
 using System.Security.Claims;
 using LearningPlatform.Contracts;
 using LearningPlatform.ServiceDefaults.Auth;
+using LearningPlatform.Services.Features.Catalog;
 
 namespace LearningPlatform.Services.Features.Runs;
 
-/// <summary><c>GET /api/runs/{id}</c> and its live events as Server-Sent Events. Learners see only their own runs.</summary>
+/// <summary><c>GET /api/runs/{id}</c> and its live events as Server-Sent Events. Learners see only their own runs, and
+/// of hidden checks only number, description and pass/fail; the course's instructors and admins see the details.</summary>
 public static class GetRun
 {
     public static void MapGetRun(this IEndpointRouteBuilder group)
@@ -19,9 +21,9 @@ public static class GetRun
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
     }
 
-    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, RunStore store, RunQueue queue, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, RunStore store, RunQueue queue, CourseCatalog courses, CancellationToken cancellationToken)
     {
-        var run = await FindVisibleAsync(id, user, store, cancellationToken);
+        var (run, teaches) = await FindVisibleAsync(id, user, store, courses, cancellationToken);
         if (run is null)
         {
             return NotFound(id);
@@ -29,12 +31,12 @@ public static class GetRun
 
         // The stored result trails the runner's 'finished' event by one consumer poll; don't make the caller wait.
         var result = run.Result ?? await queue.WaitForResultAsync(run.Id, TimeSpan.Zero, cancellationToken);
-        return Results.Ok(RunView.From(run, result));
+        return Results.Ok(RunView.From(run, result, withCheckDetails: teaches));
     }
 
-    private static async Task<IResult> EventsAsync(string id, ClaimsPrincipal user, RunStore store, RunQueue queue, CancellationToken cancellationToken)
+    private static async Task<IResult> EventsAsync(string id, ClaimsPrincipal user, RunStore store, RunQueue queue, CourseCatalog courses, CancellationToken cancellationToken)
     {
-        var run = await FindVisibleAsync(id, user, store, cancellationToken);
+        var (run, _) = await FindVisibleAsync(id, user, store, courses, cancellationToken);
         if (run is null)
         {
             return NotFound(id);
@@ -51,11 +53,21 @@ public static class GetRun
         }
     }
 
-    private static async Task<Run?> FindVisibleAsync(string id, ClaimsPrincipal user, RunStore store, CancellationToken cancellationToken)
+    /// The run if the caller may see it, and whether the caller teaches its course (admins count): only they see
+    /// the hidden checks' details.
+    private static async Task<(Run? Run, bool Teaches)> FindVisibleAsync(string id, ClaimsPrincipal user, RunStore store, CourseCatalog courses, CancellationToken cancellationToken)
     {
         var run = await store.Runs.GetAsync(id, cancellationToken);
+        if (run is null)
+        {
+            return (null, false);
+        }
+
+        var teaches = user.IsInRole(Roles.Admin)
+            || (run.CourseId is not null && user.IsInRole(Roles.Instructor)
+                && await courses.GetAsync(run.CourseId, cancellationToken) is { } course && CourseRules.CanEdit(user, course));
         // Someone else's run answers like a missing one: its existence is nobody else's business.
-        return run is not null && (run.UserId == user.UserId() || user.IsInRole(Roles.Admin)) ? run : null;
+        return run.UserId == user.UserId() || teaches ? (run, teaches) : (null, false);
     }
 
     private static IResult NotFound(string id) =>

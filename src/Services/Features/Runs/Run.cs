@@ -18,7 +18,7 @@ public sealed class Run : IDocument
 
     public string? CourseId { get; set; }
 
-    /// <summary><c>run</c> (visible tests) or <c>submit</c> (all tests; counts for progress).</summary>
+    /// <summary><c>run</c> (visible tests) or <c>submit</c> (visible tests and hidden checks; counts for progress).</summary>
     public string Mode { get; set; } = RunModes.Run;
 
     public string Language { get; set; } = "";
@@ -35,19 +35,28 @@ public sealed class Run : IDocument
     // store keeps it.
     public string? ResultJson { get; set; }
 
+    /// <summary>The hidden checks' values and errors (JSON of <see cref="CheckDetail"/>s): instructors and admins only.</summary>
+    public string? CheckDetailsJson { get; set; }
+
     /// <summary>True once <c>SubmissionEvaluated</c> was published for this run (submits only).</summary>
     public bool EvaluationPublished { get; set; }
 
     public RunResult? Result => ResultJson is null ? null : JsonSerializer.Deserialize<RunResult>(ResultJson, RunJson.Options);
+
+    public IReadOnlyList<CheckDetail>? CheckDetails() =>
+        CheckDetailsJson is null ? null : JsonSerializer.Deserialize<List<CheckDetail>>(CheckDetailsJson, RunJson.Options);
 }
 
 public static class RunModes
 {
     public const string Run = "run";
     public const string Submit = "submit";
+
+    /// <summary>An author's reference solution or starter, run when an exercise is saved.</summary>
+    public const string Trial = "trial";
 }
 
-/// <summary>What the API returns for a run.</summary>
+/// <summary>What the API returns for a run. <see cref="CheckDetails"/> only for the course's instructors and admins.</summary>
 public sealed record RunView(
     string Id,
     string Status,
@@ -55,11 +64,13 @@ public sealed record RunView(
     string Language,
     string? ExerciseId,
     DateTimeOffset SubmittedAt,
-    RunResult? Result)
+    RunResult? Result,
+    IReadOnlyList<CheckDetail>? CheckDetails = null)
 {
-    public static RunView From(Run run, RunResult? result = null)
+    public static RunView From(Run run, RunResult? result = null, bool withCheckDetails = false)
     {
         result ??= run.Result;
-        return new(run.Id, result is null ? "queued" : "finished", run.Mode, run.Language, run.ExerciseId, run.SubmittedAt, result);
+        return new(run.Id, result is null ? "queued" : "finished", run.Mode, run.Language, run.ExerciseId, run.SubmittedAt, result,
+            withCheckDetails ? run.CheckDetails() : null);
     }
 }

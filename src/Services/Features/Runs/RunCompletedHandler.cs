@@ -30,6 +30,7 @@ public sealed partial class RunCompletedHandler(RunStore store, IEventPublisher 
             if (run.ResultJson is null)
             {
                 run.ResultJson = JsonSerializer.Serialize(result, RunJson.Options);
+                run.CheckDetailsJson = envelope.Payload.CheckDetails is { Count: > 0 } details ? JsonSerializer.Serialize(details, RunJson.Options) : null;
                 run.Verdict = JsonSerializer.Serialize(result.Verdict, RunJson.Options).Trim('"');
                 run.FinishedAt = time.GetUtcNow();
                 changed = true;
@@ -41,8 +42,9 @@ public sealed partial class RunCompletedHandler(RunStore store, IEventPublisher 
                 // Event id = run id: consumers drop a second publication after a crash right here.
                 await events.PublishAsync(new SubmissionEvaluated(
                     run.Id, run.UserId, run.ExerciseId, run.CourseId ?? "", stored.Verdict,
-                    stored.Tests.Count(t => t.Status == TestStatus.Pass), stored.Tests.Count,
-                    run.SubmittedAt, run.FinishedAt!.Value, run.Concepts), eventId: run.Id, cancellationToken);
+                    stored.Tests.Count(t => t.Status == TestStatus.Pass) + (stored.Checks ?? []).Count(c => c.Status == TestStatus.Pass),
+                    stored.Tests.Count + (stored.Checks ?? []).Count,
+                    run.SubmittedAt, run.FinishedAt!.Value, run.Concepts, stored.Graded), eventId: run.Id, cancellationToken);
                 run.EvaluationPublished = true;
                 changed = true;
             }

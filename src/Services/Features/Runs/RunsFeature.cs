@@ -16,6 +16,7 @@ public static class RunsFeature
         builder.Services.AddSingleton<RunStore>();
         builder.Services.AddSingleton<RunQueue>();
         builder.Services.AddSingleton<IRunLookup, RunLookup>();
+        builder.Services.AddSingleton<ITrialRuns, TrialRuns>();
         builder.Services.AddEventHandler<RunCompleted, RunCompletedHandler>();
         return builder;
     }

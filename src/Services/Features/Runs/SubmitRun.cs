@@ -9,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace LearningPlatform.Services.Features.Runs;
 
 /// <summary>
-/// <c>POST /api/runs</c>: a learner's files against an exercise's tests (visible ones to run, all of them to submit),
-/// or, for instructors and admins, an ad-hoc run of any files and tests.
+/// <c>POST /api/runs</c>: a learner's files against an exercise's visible tests (run), and its hidden checks too
+/// (submit), or, for instructors and admins, an ad-hoc run of any files and tests.
 /// </summary>
 public static class SubmitRun
 {
@@ -46,6 +46,8 @@ public static class SubmitRun
 
         var run = new Run { Id = Guid.CreateVersion7().ToString("N"), UserId = user.UserId(), Mode = mode, SubmittedAt = time.GetUtcNow() };
         List<RunFile> files;
+        IReadOnlyList<HiddenCheck>? checks = null;
+        RunLimits? limits = null;
         if (request.ExerciseId is not null)
         {
             var exercise = await exercises.GetAsync(request.ExerciseId, cancellationToken);
@@ -54,7 +56,10 @@ public static class SubmitRun
                 return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No exercise '{request.ExerciseId}'.");
             }
 
-            files = ExerciseFiles(exercise, request.Files ?? [], mode, errors);
+            files = ExerciseFiles(exercise, request.Files ?? [], errors);
+            // The checks travel to the runner whole (it judges against their expectations); only their calls enter the sandbox.
+            checks = mode == RunModes.Submit ? exercise.Checks() : null;
+            limits = exercise.RunLimits();
             run.ExerciseId = exercise.Id;
             run.CourseId = exercise.CourseId;
             run.Language = exercise.Language;
@@ -93,7 +98,7 @@ public static class SubmitRun
 
         await store.Runs.InsertAsync(run, cancellationToken);
         await queue.EnqueueAsync(new RunRequest(
-            run.Id, run.UserId, ParseLanguage(run.Language), files, run.SubmittedAt, run.ExerciseId, CorrelationId.Current));
+            run.Id, run.UserId, ParseLanguage(run.Language), files, run.SubmittedAt, run.ExerciseId, CorrelationId.Current, checks, limits));
 
         if (wait == true)
         {
@@ -109,7 +114,7 @@ public static class SubmitRun
 
     // Learners send only the exercise's own solution files: a test file, a conftest.py or any other extra file could
     // change how the tests run. Files they leave out keep their starter content.
-    private static List<RunFile> ExerciseFiles(Exercise exercise, List<FileDto> sent, string mode, ValidationErrors errors)
+    internal static List<RunFile> ExerciseFiles(Exercise exercise, List<FileDto> sent, ValidationErrors errors)
     {
         var starter = exercise.StarterFiles.ToDictionary(f => f.Name, f => f.Content, StringComparer.Ordinal);
         foreach (var file in sent.Where(f => !starter.ContainsKey(f.Name ?? "")))
@@ -123,8 +128,7 @@ public static class SubmitRun
         }
 
         var solution = starter.ToDictionary(kv => kv.Key, kv => sent.FirstOrDefault(f => f.Name == kv.Key)?.Content ?? kv.Value);
-        var tests = mode == RunModes.Submit ? exercise.VisibleTests.Concat(exercise.HiddenTests) : exercise.VisibleTests;
-        var testFiles = tests.Select(t => new RunFile(t.Name, t.Content, IsTest: true)).ToList();
+        var testFiles = exercise.VisibleTests.Select(t => new RunFile(t.Name, t.Content, IsTest: true)).ToList();
         return [.. solution.Where(kv => testFiles.All(t => t.Name != kv.Key)).Select(kv => new RunFile(kv.Key, kv.Value ?? "")), .. testFiles];
     }
 
@@ -156,7 +160,7 @@ public static class SubmitRun
         }
     }
 
-    private static RunLanguage ParseLanguage(string language) => language switch
+    internal static RunLanguage ParseLanguage(string language) => language switch
     {
         ProgrammingLanguages.CSharp => RunLanguage.CSharp,
         ProgrammingLanguages.JavaScript => RunLanguage.JavaScript,

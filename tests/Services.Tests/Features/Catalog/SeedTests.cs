@@ -43,10 +43,10 @@ public sealed class SeedTests(ServicesFixture fixture)
         {
             var request = new CreateExercise.Request(
                 course.Id, course.Modules[0].Id, e.Title, e.Instructions, e.Language,
-                FileContent.From(e.StarterFiles), FileContent.From(e.VisibleTests), FileContent.From(e.HiddenTests), FileContent.From(e.Solution),
+                FileContent.From(e.StarterFiles), FileContent.From(e.VisibleTests), null, [.. e.Checks()], FileContent.From(e.Solution),
                 e.Hints, e.ConceptsTaught, e.ConceptsPractised, new ExerciseLimits(e.TimeLimitMs, e.MemoryLimitMb));
             Assert.Empty(ExerciseRules.Validate(request, new ExercisesOptions(), course).ToDictionary());
-            Assert.NotEmpty(e.HiddenTests);
+            Assert.NotEmpty(e.Checks());
             Assert.NotEmpty(e.Hints);
             // The solution stands in for the starter files, so it must provide every one of them.
             Assert.Subset(e.Solution.Select(f => f.Name).ToHashSet(), e.StarterFiles.Select(f => f.Name).ToHashSet());

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using LearningPlatform.Contracts.Runs;
 using LearningPlatform.Services.Features.Catalog;
 using LearningPlatform.Services.Features.Exercises;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +23,8 @@ public sealed class ExercisesTests(ServicesFixture fixture)
         Language: "python",
         StarterFiles: [new FileContent("double.py", "def double(n):\n    raise NotImplementedError\n")],
         VisibleTests: [new FileContent("test_double.py", "from double import double\n\ndef test_two():\n    assert double(2) == 4\n")],
-        HiddenTests: [new FileContent("test_double_hidden.py", "from double import double\n\ndef test_secret_negative():\n    assert double(-3) == -6\n")],
+        HiddenTests: null,
+        HiddenChecks: [new HiddenCheck("double.double", [JsonSerializer.SerializeToElement(-3)], Expected: JsonSerializer.SerializeToElement(-6), Description: "secret-negative")],
         Solution: [new FileContent("double.py", "def double(n):\n    return n * 2  # secret-solution\n")],
         Hints: ["Multiply by two."],
         ConceptsTaught: ["variables"],
@@ -30,7 +32,7 @@ public sealed class ExercisesTests(ServicesFixture fixture)
         Limits: new ExerciseLimits(2000, 128));
 
     private static UpdateExercise.Request ToUpdate(ExerciseDetails e, long? version = null, string? title = null) => new(
-        version ?? e.Version, title ?? e.Title, e.Instructions, e.Language, [.. e.StarterFiles], [.. e.VisibleTests], [.. e.HiddenTests],
+        version ?? e.Version, title ?? e.Title, e.Instructions, e.Language, [.. e.StarterFiles], [.. e.VisibleTests], null, [.. e.HiddenChecks],
         [.. e.Solution], [.. e.Hints], [.. e.ConceptsTaught], [.. e.ConceptsPractised], e.Limits);
 
     /// <summary>A course of a new instructor with one exercise in its "basics" module.</summary>
@@ -44,7 +46,7 @@ public sealed class ExercisesTests(ServicesFixture fixture)
     }
 
     [Fact]
-    public async Task LearnerView_OfSeededExercise_HasNoHiddenTestsAndNoSolution()
+    public async Task LearnerView_OfSeededExercise_HasNoHiddenCheckValuesAndNoSolution()
     {
         var response = await _learner.GetAsync("/api/exercises/python-flatten");
 
@@ -53,21 +55,29 @@ public sealed class ExercisesTests(ServicesFixture fixture)
         var json = JsonDocument.Parse(text).RootElement;
         Assert.False(json.TryGetProperty("hiddenTests", out _));
         Assert.False(json.TryGetProperty("solution", out _));
-        Assert.DoesNotContain("test_flattens_deep_nesting", text, StringComparison.Ordinal);
+        // Of hidden checks only numbers and descriptions: no call, argument or expected value.
+        Assert.Equal("flattens deep nesting", json.GetProperty("hiddenChecks")[0].GetProperty("description").GetString());
+        Assert.True(json.GetProperty("graded").GetBoolean());
+        Assert.DoesNotContain("flatten.flatten", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("[1, [2, [3, [4", text.Replace(",", ", ", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.DoesNotContain("flat.extend(flatten(item))", text, StringComparison.Ordinal);
         Assert.Equal("flatten.py", json.GetProperty("starterFiles")[0].GetProperty("name").GetString());
         Assert.Equal("test_flatten.py", json.GetProperty("visibleTests")[0].GetProperty("name").GetString());
-        Assert.Equal(3, json.GetProperty("hints").GetArrayLength());
+        // Hints are released after failed attempts or on request: none yet for a new learner.
+        Assert.Equal(0, json.GetProperty("hints").GetArrayLength());
+        Assert.Equal(3, json.GetProperty("hintsTotal").GetInt32());
     }
 
     [Fact]
-    public async Task LearnerView_OfCreatedExercise_HasNoHiddenTestsAndNoSolution()
+    public async Task LearnerView_OfCreatedExercise_HasNoHiddenCheckValuesAndNoSolution()
     {
         var (_, _, exercise) = await CourseWithExerciseAsync();
 
         var text = await _learner.GetStringAsync($"/api/exercises/{exercise.Id}");
 
-        Assert.DoesNotContain("test_secret_negative", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("double.double", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("-6", text, StringComparison.Ordinal);
+        Assert.Contains("secret-negative", text, StringComparison.Ordinal); // the description is for learners
         Assert.DoesNotContain("secret-solution", text, StringComparison.Ordinal);
         Assert.Contains("test_two", text, StringComparison.Ordinal);
     }
@@ -78,10 +88,10 @@ public sealed class ExercisesTests(ServicesFixture fixture)
         var (owner, _, exercise) = await CourseWithExerciseAsync();
 
         var full = await owner.GetFromJsonAsync<ExerciseDetails>($"/api/exercises/{exercise.Id}/full");
-        Assert.Equal("test_double_hidden.py", Assert.Single(full!.HiddenTests).Name);
+        Assert.Equal(-6, Assert.Single(full!.HiddenChecks).Expected!.Value.GetInt32());
         Assert.Contains("secret-solution", Assert.Single(full.Solution).Content, StringComparison.Ordinal);
         var seeded = await fixture.Client(TestTokens.Admin()).GetFromJsonAsync<ExerciseDetails>("/api/exercises/csharp-fizzbuzz/full");
-        Assert.Equal("FizzBuzzHiddenTests.cs", Assert.Single(seeded!.HiddenTests).Name);
+        Assert.Equal(7, seeded!.HiddenChecks.Count);
 
         await AssertProblemAsync(await fixture.Client(TestTokens.Instructor()).GetAsync($"/api/exercises/{exercise.Id}/full"), HttpStatusCode.Forbidden);
         Assert.Equal(HttpStatusCode.Forbidden, (await _learner.GetAsync($"/api/exercises/{exercise.Id}/full")).StatusCode);
@@ -194,11 +204,45 @@ public sealed class ExercisesTests(ServicesFixture fixture)
     public async Task Create_WithOversizedContent_IsAValidationProblem()
     {
         var (owner, course, _) = await CourseWithExerciseAsync();
-        var request = NewExercise(course.Id) with { HiddenTests = [new FileContent("test_big.py", new string('#', 64 * 1024 + 1))] };
+        var request = NewExercise(course.Id) with { VisibleTests = [new FileContent("test_big.py", new string('#', 64 * 1024 + 1))] };
 
         var errors = await AssertValidationProblemAsync(await owner.PostAsJsonAsync("/api/exercises", request));
 
-        Assert.Contains("hiddenTests[0].content", errors.Keys);
+        Assert.Contains("visibleTests[0].content", errors.Keys);
+    }
+
+    [Fact]
+    public async Task Create_WithHiddenTestFiles_IsRefusedWithWhyAndWhatToGiveInstead()
+    {
+        var (owner, course, _) = await CourseWithExerciseAsync();
+        var request = NewExercise(course.Id) with { HiddenTests = [new FileContent("test_secret.py", "def test_x(): assert True\n")] };
+
+        var errors = await AssertValidationProblemAsync(await owner.PostAsJsonAsync("/api/exercises", request));
+
+        Assert.Contains("hiddenChecks", Assert.Single(errors["hiddenTests"]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_WithMalformedHiddenChecks_ReportsEachField()
+    {
+        var (owner, course, _) = await CourseWithExerciseAsync();
+        var request = NewExercise(course.Id) with
+        {
+            HiddenChecks =
+            [
+                new HiddenCheck("double double()"),
+                new HiddenCheck("double.double", Compare: CheckComparison.Tolerance),
+                new HiddenCheck("double.double", Compare: CheckComparison.Unordered, Expected: JsonSerializer.SerializeToElement(3)),
+                new HiddenCheck("main", [JsonSerializer.SerializeToElement(1)], Stdin: "1\n"),
+            ],
+        };
+
+        var errors = await AssertValidationProblemAsync(await owner.PostAsJsonAsync("/api/exercises", request));
+
+        Assert.Contains("hiddenChecks[0].call", errors.Keys);
+        Assert.Contains("hiddenChecks[1].tolerance", errors.Keys);
+        Assert.Contains("hiddenChecks[2].expected", errors.Keys);
+        Assert.Contains("hiddenChecks[3].stdin", errors.Keys);
     }
 
     [Fact]
@@ -286,7 +330,7 @@ public sealed class ExercisesTests(ServicesFixture fixture)
         var exercise = await catalog.GetAsync("javascript-fibonacci", CancellationToken.None);
 
         Assert.NotNull(exercise);
-        Assert.Equal("fibonacci.hidden.test.js", Assert.Single(exercise.HiddenTests).Name);
+        Assert.Equal("RangeError", exercise.Checks()[2].ExpectedError);
         Assert.Equal("fibonacci.js", Assert.Single(exercise.Solution).Name);
         Assert.Null(await catalog.GetAsync("no-such-exercise", CancellationToken.None));
     }

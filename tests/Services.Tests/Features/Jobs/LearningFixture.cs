@@ -101,14 +101,17 @@ public sealed class LearningFixture : WebApplicationFactory<ServicesEntryPoint>
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
     }
 
-    /// <summary>Plays the runner: publishes its result for the run, as RunnerHost does (event id = run id).</summary>
-    public Task FinishAsync(string runId, RunVerdict verdict, IReadOnlyList<TestResult>? tests = null, IReadOnlyList<CompileDiagnostic>? diagnostics = null, string? message = null)
+    /// <summary>Plays the runner: publishes its result for the run, as RunnerHost does (event id = run id). Graded
+    /// unless said otherwise: the runner judged hidden checks, as it does for the seeded exercises' submits.</summary>
+    public Task FinishAsync(string runId, RunVerdict verdict, IReadOnlyList<TestResult>? tests = null, IReadOnlyList<CompileDiagnostic>? diagnostics = null, string? message = null,
+        bool graded = true)
     {
         tests ??= verdict == RunVerdict.Passed
             ? [new TestResult("test_one", TestStatus.Pass), new TestResult("test_two", TestStatus.Pass)]
             : [new TestResult("test_one", TestStatus.Pass), new TestResult("test_two", TestStatus.Fail, "assert 'a' == 'b'")];
         var status = verdict == RunVerdict.Passed ? TestStatus.Pass : verdict == RunVerdict.Failed ? TestStatus.Fail : TestStatus.Error;
-        var result = new RunResult(runId, 3, status, message, tests, verdict, diagnostics ?? [], new RunTimings(1, 0, 2, 3), new ResourceUsage(null, null, null));
+        var result = new RunResult(runId, 3, status, message, tests, verdict, diagnostics ?? [], new RunTimings(1, 0, 2, 3), new ResourceUsage(null, null, null),
+            Checks: graded ? [new CheckOutcome(1, verdict == RunVerdict.Passed ? TestStatus.Pass : TestStatus.Fail, "a hidden case")] : [], Graded: graded);
         return Events.PublishAsync(new RunCompleted(result), eventId: runId);
     }
 

@@ -75,7 +75,7 @@ public sealed class LearningLoopTests(LearningFixture host)
 
         // the same submission again, under another event id: not counted twice
         var duplicate = new SubmissionEvaluated(passing, userId, "python-greet", "python-foundations", RunVerdict.Passed, 2, 2,
-            DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, ["strings", "conditionals", "functions"]);
+            DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, ["strings", "conditionals", "functions"], Graded: true);
         await host.Events.PublishAsync(duplicate, eventId: "another-id-" + Guid.NewGuid().ToString("N"));
         // a later real submission proves the duplicate (earlier on the same stream) was handled
         var third = await host.SubmitAsync(learner, "python-greet");
@@ -87,6 +87,29 @@ public sealed class LearningLoopTests(LearningFixture host)
         }, what: "the third attempt counted");
         Assert.Equal(3, Exercise(final, "python-greet")!.Value.GetProperty("attempts").GetInt32());
         Assert.Equal(3, final.GetProperty("summary").GetProperty("attempts").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_pass_without_hidden_checks_is_self_checked_and_completes_nothing()
+    {
+        var userId = TestTokens.NewUserId();
+        var learner = host.Client(TestTokens.Learner(userId));
+
+        // The runner found every visible test passing but judged no hidden check (a practice exercise): not graded.
+        var practice = await host.SubmitAsync(learner, "python-greet");
+        await host.FinishAsync(practice, RunVerdict.Passed, graded: false);
+        var progress = await LearningFixture.WaitForAsync(async () =>
+        {
+            var p = await ProgressAsync(learner);
+            return (Exercise(p, "python-greet")?.GetProperty("attempts").GetInt32() == 1, p);
+        }, what: "the practice pass counted as an attempt");
+
+        var exercise = Exercise(progress, "python-greet")!.Value;
+        Assert.True(exercise.GetProperty("selfChecked").GetBoolean());
+        Assert.False(exercise.GetProperty("completed").GetBoolean());
+        Assert.Equal(0, exercise.GetProperty("failedAttempts").GetInt32());
+        Assert.Equal(0, progress.GetProperty("summary").GetProperty("exercisesCompleted").GetInt32());
+        Assert.Equal(0, progress.GetProperty("summary").GetProperty("currentStreakDays").GetInt32());
     }
 
     [Fact]

@@ -33,15 +33,21 @@ public sealed class RunsApiTests(ServicesFixture services)
     }
 
     [Fact]
-    public async Task Submit_queues_hidden_tests_too_and_keeps_starter_content_for_files_not_sent()
+    public async Task Submit_queues_the_hidden_checks_and_limits_and_keeps_starter_content_for_files_not_sent()
     {
         var (client, _) = await LearnerAsync();
 
-        var accepted = await SubmitAsync(client, new { exerciseId = "python-greet", mode = "submit", files = Array.Empty<object>() });
+        var submitted = await QueuedRequestAsync(await SubmitAsync(client, new { exerciseId = "python-greet", mode = "submit", files = Array.Empty<object>() }));
+        var run = await QueuedRequestAsync(await SubmitAsync(client, new { exerciseId = "python-greet", mode = "run" }));
 
-        var request = await QueuedRequestAsync(accepted);
-        Assert.Equal(["greeting.py", "test_greeting.py", "test_greeting_hidden.py"], request.Files.Select(f => f.Name));
-        Assert.Contains("raise NotImplementedError", request.Files[0].Content);
+        // No hidden file goes to the runner any more: the checks travel as data, judged by the runner outside the sandbox.
+        Assert.Equal(["greeting.py", "test_greeting.py"], submitted.Files.Select(f => f.Name));
+        Assert.Contains("raise NotImplementedError", submitted.Files[0].Content);
+        Assert.Equal(4, submitted.Checks!.Count);
+        Assert.Equal("greeting.greet", submitted.Checks[0].Call);
+        Assert.Equal(new RunLimits(5000, 256), submitted.Limits);
+        Assert.Null(run.Checks);
+        Assert.Equal(new RunLimits(5000, 256), run.Limits);
     }
 
     [Theory]

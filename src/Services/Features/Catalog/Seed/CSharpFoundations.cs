@@ -92,28 +92,14 @@ internal static class CSharpFoundations
                 }
                 """),
         ],
-        HiddenTests =
-        [
-            File("FizzBuzzHiddenTests.cs", """
-                using Xunit;
-
-                public class FizzBuzzHiddenTests
-                {
-                    [Theory]
-                    [InlineData(9, "Fizz")]
-                    [InlineData(99, "Fizz")]
-                    [InlineData(25, "Buzz")]
-                    [InlineData(100, "Buzz")]
-                    [InlineData(45, "FizzBuzz")]
-                    [InlineData(0, "FizzBuzz")]
-                    [InlineData(98, "98")]
-                    public void Say_MoreNumbers(int number, string expected)
-                    {
-                        Assert.Equal(expected, FizzBuzz.Say(number));
-                    }
-                }
-                """),
-        ],
+        HiddenChecksJson = Checks(
+            Check("FizzBuzz.Say", "[9]", "\"Fizz\"", "a multiple of 3"),
+            Check("FizzBuzz.Say", "[99]", "\"Fizz\"", "a larger multiple of 3"),
+            Check("FizzBuzz.Say", "[25]", "\"Buzz\"", "a multiple of 5"),
+            Check("FizzBuzz.Say", "[100]", "\"Buzz\"", "a larger multiple of 5"),
+            Check("FizzBuzz.Say", "[45]", "\"FizzBuzz\"", "a multiple of 15"),
+            Check("FizzBuzz.Say", "[0]", "\"FizzBuzz\"", "zero"),
+            Check("FizzBuzz.Say", "[98]", "\"98\"", "any other number")),
         Solution =
         [
             File("FizzBuzz.cs", """
@@ -208,38 +194,12 @@ internal static class CSharpFoundations
                 }
                 """),
         ],
-        HiddenTests =
-        [
-            File("NumbersHiddenTests.cs", """
-                using System;
-                using System.Linq;
-                using Xunit;
-
-                public class NumbersHiddenTests
-                {
-                    [Theory]
-                    [InlineData(new[] { -2, -3, 4 }, 2)]
-                    [InlineData(new[] { 10 }, 10)]
-                    [InlineData(new[] { 0, 0, 7 }, 0)]
-                    public void SumOfEvens_MoreCases(int[] values, int expected)
-                    {
-                        Assert.Equal(expected, Numbers.SumOfEvens(values));
-                    }
-
-                    [Fact]
-                    public void SumOfEvens_OneToHundred_Returns2550()
-                    {
-                        Assert.Equal(2550, Numbers.SumOfEvens(Enumerable.Range(1, 100).ToArray()));
-                    }
-
-                    [Fact]
-                    public void SumOfEvens_Null_Throws()
-                    {
-                        Assert.Throws<ArgumentNullException>(() => Numbers.SumOfEvens(null!));
-                    }
-                }
-                """),
-        ],
+        HiddenChecksJson = Checks(
+            Check("Numbers.SumOfEvens", "[[-2, -3, 4]]", "2", "negative numbers"),
+            Check("Numbers.SumOfEvens", "[[10]]", "10", "a single number"),
+            Check("Numbers.SumOfEvens", "[[0, 0, 7]]", "0", "zeros and no other even number"),
+            Check("Numbers.SumOfEvens", "[[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100]]", "2550", "one to a hundred"),
+            Throws("Numbers.SumOfEvens", "[null]", "ArgumentNullException", "rejects null")),
         Solution =
         [
             File("Numbers.cs", """
@@ -322,30 +282,10 @@ internal static class CSharpFoundations
                 }
                 """),
         ],
-        HiddenTests =
-        [
-            File("RecursionHiddenTests.cs", """
-                using System;
-                using Xunit;
-
-                public class RecursionHiddenTests
-                {
-                    [Theory]
-                    [InlineData(10, 3628800L)]
-                    [InlineData(20, 2432902008176640000L)]
-                    public void Factorial_LargerNumbers(int n, long expected)
-                    {
-                        Assert.Equal(expected, Recursion.Factorial(n));
-                    }
-
-                    [Fact]
-                    public void Factorial_Negative_Throws()
-                    {
-                        Assert.Throws<ArgumentOutOfRangeException>(() => Recursion.Factorial(-1));
-                    }
-                }
-                """),
-        ],
+        HiddenChecksJson = Checks(
+            Check("Recursion.Factorial", "[10]", "3628800", "10!"),
+            Check("Recursion.Factorial", "[20]", "2432902008176640000", "20!, which needs a long"),
+            Throws("Recursion.Factorial", "[-1]", "ArgumentOutOfRangeException", "rejects a negative number")),
         Solution =
         [
             File("Recursion.cs", """

@@ -68,27 +68,11 @@ internal static class JavaScriptFoundations
                 });
                 """),
         ],
-        HiddenTests =
-        [
-            File("maxOf.hidden.test.js", """
-                const { maxOf } = require('./maxOf');
-
-                describe('maxOf, more cases', () => {
-                  test('works with negative numbers only', () => {
-                    expect(maxOf([-5, -2, -9])).toBe(-2);
-                  });
-
-                  test('works with a single number', () => {
-                    expect(maxOf([42])).toBe(42);
-                  });
-
-                  test('finds the largest when it comes first or last', () => {
-                    expect(maxOf([9, 1, 2])).toBe(9);
-                    expect(maxOf([1, 2, 9])).toBe(9);
-                  });
-                });
-                """),
-        ],
+        HiddenChecksJson = Checks(
+            Check("maxOf.maxOf", "[[-5, -2, -9]]", "-2", "works with negative numbers only"),
+            Check("maxOf.maxOf", "[[42]]", "42", "works with a single number"),
+            Check("maxOf.maxOf", "[[9, 1, 2]]", "9", "finds the largest when it comes first"),
+            Check("maxOf.maxOf", "[[1, 2, 9]]", "9", "finds the largest when it comes last")),
         Solution =
         [
             File("maxOf.js", """
@@ -166,27 +150,11 @@ internal static class JavaScriptFoundations
                 });
                 """),
         ],
-        HiddenTests =
-        [
-            File("capitalizeWords.hidden.test.js", """
-                const { capitalizeWords } = require('./capitalizeWords');
-
-                describe('capitalizeWords, more cases', () => {
-                  test('keeps repeated and surrounding spaces', () => {
-                    expect(capitalizeWords('  two  spaces ')).toBe('  Two  Spaces ');
-                  });
-
-                  test('leaves other letters alone', () => {
-                    expect(capitalizeWords('already Capital iPhone')).toBe('Already Capital IPhone');
-                  });
-
-                  test('handles one letter and digits', () => {
-                    expect(capitalizeWords('a')).toBe('A');
-                    expect(capitalizeWords('123 go')).toBe('123 Go');
-                  });
-                });
-                """),
-        ],
+        HiddenChecksJson = Checks(
+            Check("capitalizeWords.capitalizeWords", """["  two  spaces "]""", "\"  Two  Spaces \"", "keeps repeated and surrounding spaces"),
+            Check("capitalizeWords.capitalizeWords", """["already Capital iPhone"]""", "\"Already Capital IPhone\"", "leaves the other letters alone"),
+            Check("capitalizeWords.capitalizeWords", """["a"]""", "\"A\"", "handles a one-letter word"),
+            Check("capitalizeWords.capitalizeWords", """["123 go"]""", "\"123 Go\"", "handles words starting with digits")),
         Solution =
         [
             File("capitalizeWords.js", """
@@ -255,27 +223,11 @@ internal static class JavaScriptFoundations
                 });
                 """),
         ],
-        HiddenTests =
-        [
-            File("fibonacci.hidden.test.js", """
-                const { fib } = require('./fibonacci');
-
-                describe('fib, more cases', () => {
-                  test('fib(2) is 1', () => {
-                    expect(fib(2)).toBe(1);
-                  });
-
-                  test('fib(20) is 6765', () => {
-                    expect(fib(20)).toBe(6765);
-                  });
-
-                  test('rejects negative and fractional input', () => {
-                    expect(() => fib(-1)).toThrow(RangeError);
-                    expect(() => fib(1.5)).toThrow(RangeError);
-                  });
-                });
-                """),
-        ],
+        HiddenChecksJson = Checks(
+            Check("fibonacci.fib", "[2]", "1", "fib(2)"),
+            Check("fibonacci.fib", "[20]", "6765", "a larger number"),
+            Throws("fibonacci.fib", "[-1]", "RangeError", "rejects negative input"),
+            Throws("fibonacci.fib", "[1.5]", "RangeError", "rejects fractional input")),
         Solution =
         [
             File("fibonacci.js", """

@@ -61,28 +61,11 @@ internal static class PythonFoundations
                     assert greet("") == "Hello, World!"
                 """),
         ],
-        HiddenTests =
-        [
-            File("test_greeting_hidden.py", """
-                from greeting import greet
-
-
-                def test_strips_surrounding_spaces():
-                    assert greet("  Grace ") == "Hello, Grace!"
-
-
-                def test_only_spaces_greets_the_world():
-                    assert greet("   ") == "Hello, World!"
-
-
-                def test_none_greets_the_world():
-                    assert greet(None) == "Hello, World!"
-
-
-                def test_keeps_inner_spaces():
-                    assert greet("Ada Lovelace") == "Hello, Ada Lovelace!"
-                """),
-        ],
+        HiddenChecksJson = Checks(
+            Check("greeting.greet", """["  Grace "]""", "\"Hello, Grace!\"", "drops the spaces around a name"),
+            Check("greeting.greet", """["   "]""", "\"Hello, World!\"", "a name of only spaces greets the world"),
+            Check("greeting.greet", "[null]", "\"Hello, World!\"", "None greets the world"),
+            Check("greeting.greet", """["Ada Lovelace"]""", "\"Hello, Ada Lovelace!\"", "keeps the spaces inside a name")),
         Solution =
         [
             File("greeting.py", """"
@@ -146,24 +129,10 @@ internal static class PythonFoundations
                     assert count_vowels("rhythm") == 0
                 """),
         ],
-        HiddenTests =
-        [
-            File("test_vowels_hidden.py", """
-                from vowels import count_vowels
-
-
-                def test_counts_upper_case_vowels():
-                    assert count_vowels("AEIOU aeiou") == 10
-
-
-                def test_counts_in_a_sentence():
-                    assert count_vowels("Python Programming") == 4
-
-
-                def test_ignores_digits_and_punctuation():
-                    assert count_vowels("1, 2, 3... go!") == 1
-                """),
-        ],
+        HiddenChecksJson = Checks(
+            Check("vowels.count_vowels", """["AEIOU aeiou"]""", "10", "counts upper-case vowels"),
+            Check("vowels.count_vowels", """["Python Programming"]""", "4", "counts the vowels of a sentence"),
+            Check("vowels.count_vowels", """["1, 2, 3... go!"]""", "1", "ignores digits and punctuation")),
         Solution =
         [
             File("vowels.py", """"
@@ -235,30 +204,10 @@ internal static class PythonFoundations
                     assert flatten([1, 2, 3]) == [1, 2, 3]
                 """),
         ],
-        HiddenTests =
-        [
-            File("test_flatten_hidden.py", """
-                from flatten import flatten
-
-
-                def test_flattens_deep_nesting():
-                    assert flatten([1, [2, [3, [4, [5]]]]]) == [1, 2, 3, 4, 5]
-
-
-                def test_nested_empty_lists_vanish():
-                    assert flatten([[[]], [], [[], [1]]]) == [1]
-
-
-                def test_keeps_strings_whole():
-                    assert flatten(["ab", ["cd", ["ef"]]]) == ["ab", "cd", "ef"]
-
-
-                def test_does_not_change_the_input():
-                    items = [1, [2, [3]]]
-                    flatten(items)
-                    assert items == [1, [2, [3]]]
-                """),
-        ],
+        HiddenChecksJson = Checks(
+            Check("flatten.flatten", "[[1, [2, [3, [4, [5]]]]]]", "[1, 2, 3, 4, 5]", "flattens deep nesting"),
+            Check("flatten.flatten", "[[[[]], [], [[], [1]]]]", "[1]", "nested empty lists vanish"),
+            Check("flatten.flatten", """[["ab", ["cd", ["ef"]]]]""", """["ab", "cd", "ef"]""", "keeps strings whole")),
         Solution =
         [
             File("flatten.py", """"

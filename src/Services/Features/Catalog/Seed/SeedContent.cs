@@ -1,3 +1,5 @@
+using System.Text.Json;
+using LearningPlatform.Contracts.Runs;
 using LearningPlatform.Services.Features.Exercises;
 
 namespace LearningPlatform.Services.Features.Catalog.Seed;
@@ -7,7 +9,7 @@ public sealed record SeedCourse(Course Course, IReadOnlyList<Exercise> Exercises
 
 /// <summary>
 /// The built-in content: one small course per language. Fresh objects on every call, because inserting sets
-/// versions on them. The runner checks every reference solution against the visible and hidden tests.
+/// versions on them. The runner checks every reference solution against the visible tests and hidden checks.
 /// </summary>
 public static class SeedContent
 {
@@ -50,6 +52,19 @@ public static class SeedContent
     }
 
     public static ExerciseFile File(string name, string content) => new() { Name = name, Content = content + "\n" };
+
+    /// <summary>Hidden checks as stored (<see cref="Exercise.HiddenChecksJson"/>).</summary>
+    public static string Checks(params HiddenCheck[] checks) => JsonSerializer.Serialize(checks, RunJson.Options);
+
+    /// <summary>A call with its arguments (a JSON array) that must return <paramref name="expected"/> (JSON).</summary>
+    public static HiddenCheck Check(string call, string args, string expected, string description) =>
+        new(call, Json<List<JsonElement>>(args), Expected: Json<JsonElement>(expected), Description: description);
+
+    /// <summary>A call with its arguments (a JSON array) that must fail with an error of type <paramref name="error"/>.</summary>
+    public static HiddenCheck Throws(string call, string args, string error, string description) =>
+        new(call, Json<List<JsonElement>>(args), ExpectedError: error, Description: description);
+
+    private static T Json<T>(string json) => JsonSerializer.Deserialize<T>(json, RunJson.Options)!;
 
     private static Concept Concept(string id, string name, params string[] prerequisites) =>
         new() { Id = id, Name = name, Prerequisites = [.. prerequisites] };
