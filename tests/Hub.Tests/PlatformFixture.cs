@@ -15,13 +15,13 @@ namespace LearningPlatform.Hub.Tests;
 public sealed class PlatformFixture : IDisposable
 {
     public PlatformFixture()
-        : this(new Dictionary<string, string>())
+        : this(new Dictionary<string, string>(), new Dictionary<string, string>())
     {
     }
 
-    private PlatformFixture(Dictionary<string, string> hubSettings)
+    private PlatformFixture(Dictionary<string, string> hubSettings, Dictionary<string, string> servicesSettings)
     {
-        Services = new ServicesFixture();
+        Services = new ServicesFixture(servicesSettings);
         var settings = ServicesFixture.Settings(Services.DataDirectory, Services.RedisPrefix);
         settings["Gateway:ServicesUrl"] = Address(Services.Services);
         // Generous defaults for the suite; the rate-limit tests start a host of their own with low limits.
@@ -57,7 +57,10 @@ public sealed class PlatformFixture : IDisposable
     public HubFactory Hub { get; }
 
     /// <summary>A platform of its own whose Hub gets <paramref name="hubSettings"/> on top of the suite's.</summary>
-    public static PlatformFixture With(Dictionary<string, string> hubSettings) => new(hubSettings);
+    public static PlatformFixture With(Dictionary<string, string> hubSettings) => new(hubSettings, []);
+
+    /// <summary>A platform of its own whose Services get <paramref name="servicesSettings"/> on top of the suite's.</summary>
+    public static PlatformFixture WithServices(Dictionary<string, string> servicesSettings) => new([], servicesSettings);
 
     /// <summary>A client of the Hub's real address, as a browser or curl would be.</summary>
     public HttpClient Client(string? accessToken = null)

@@ -18,8 +18,17 @@ public sealed class ServicesFixture : WebApplicationFactory<ServicesEntryPoint>
 
     public string RedisPrefix { get; } = "t" + Guid.NewGuid().ToString("N")[..12] + ":";
 
+    private readonly IReadOnlyDictionary<string, string> _overrides;
+
     public ServicesFixture()
+        : this(new Dictionary<string, string>())
     {
+    }
+
+    /// <summary>A Services host with <paramref name="overrides"/> on top of <see cref="Settings"/>.</summary>
+    public ServicesFixture(IReadOnlyDictionary<string, string> overrides)
+    {
+        _overrides = overrides;
         UseKestrel(0);
         StartServer();
     }
@@ -27,7 +36,7 @@ public sealed class ServicesFixture : WebApplicationFactory<ServicesEntryPoint>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        foreach (var (key, value) in Settings(DataDirectory, RedisPrefix))
+        foreach (var (key, value) in Settings(DataDirectory, RedisPrefix).Concat(_overrides))
         {
             builder.UseSetting(key, value);
         }

@@ -12,7 +12,8 @@ public sealed class EndToEndFixture : IDisposable
 {
     public EndToEndFixture()
     {
-        Platform = new PlatformFixture();
+        // With a runner here, saving an exercise runs its reference and starter, as in production.
+        Platform = PlatformFixture.WithServices(new() { ["Exercises:ValidateWithRunner"] = "true" });
         Runner = new RunnerFactory(new Dictionary<string, string>
         {
             ["Redis:Configuration"] = Platform.HubSettings["Redis:Configuration"],

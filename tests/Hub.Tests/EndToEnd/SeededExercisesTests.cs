@@ -6,8 +6,8 @@ using LearningPlatform.Services.Tests;
 namespace LearningPlatform.Hub.Tests.EndToEnd;
 
 /// <summary>
-/// Every seeded exercise, through the public REST API and the real runner: the reference solution passes all tests,
-/// hidden ones included; the starter code does not.
+/// Every seeded exercise, through the public REST API and the real runner: the reference solution passes every
+/// visible test and hidden check, graded; the starter code does not.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class SeededExercisesTests(EndToEndFixture fixture)
@@ -27,7 +27,7 @@ public sealed class SeededExercisesTests(EndToEndFixture fixture)
         var exercise = await admin.GetFromJsonAsync<JsonElement>($"/api/exercises/{exerciseId}/full");
         var solution = exercise.GetProperty("solution").EnumerateArray()
             .Select(f => new { name = f.GetProperty("name").GetString(), content = f.GetProperty("content").GetString() }).ToArray();
-        var testCount = exercise.GetProperty("visibleTests").GetArrayLength() + exercise.GetProperty("hiddenTests").GetArrayLength();
+        var checkCount = exercise.GetProperty("hiddenChecks").GetArrayLength();
 
         var passed = await SubmitAsync(admin, new { exerciseId, mode = "submit", files = solution });
         var starter = await SubmitAsync(admin, new { exerciseId, mode = "submit" });
@@ -35,7 +35,10 @@ public sealed class SeededExercisesTests(EndToEndFixture fixture)
         var result = passed.GetProperty("result");
         Assert.True(result.GetProperty("verdict").GetString() == "passed", result.ToString());
         Assert.All(result.GetProperty("tests").EnumerateArray(), t => Assert.Equal("pass", t.GetProperty("status").GetString()));
-        Assert.True(result.GetProperty("tests").GetArrayLength() >= testCount);
+        Assert.True(result.GetProperty("graded").GetBoolean());
+        Assert.True(checkCount > 0);
+        Assert.Equal(checkCount, result.GetProperty("checks").GetArrayLength());
+        Assert.All(result.GetProperty("checks").EnumerateArray(), c => Assert.Equal("pass", c.GetProperty("status").GetString()));
         Assert.NotEqual("passed", starter.GetProperty("result").GetProperty("verdict").GetString());
     }
 
@@ -52,7 +55,8 @@ public sealed class SeededExercisesTests(EndToEndFixture fixture)
         var types = body.Split('\n').Where(l => l.StartsWith("event: ", StringComparison.Ordinal)).Select(l => l["event: ".Length..]).ToList();
         Assert.Equal("accepted", types[0]);
         Assert.Equal("finished", types[^1]);
-        Assert.Equal(6, types.Count(t => t == "test_finished"));
+        Assert.Equal(2, types.Count(t => t == "test_finished"));
+        Assert.Equal(4, types.Count(t => t == "check_finished"));
     }
 
     private static async Task<JsonElement> SubmitAsync(HttpClient client, object body)
