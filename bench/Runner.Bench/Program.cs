@@ -12,8 +12,9 @@ using Microsoft.Extensions.DependencyInjection;
 using LearningPlatform.ServiceDefaults;
 using Microsoft.Extensions.Hosting;
 
-// Runner figures: submit -> verdict latency (Python and C#, 10 tests each, warm pools vs. pools off) and sustained
-// Python throughput. Drives RunnerHost's executor in process against real Docker and the sandbox images.
+// Runner figures: run -> verdict latency (Python and C#, 10 visible tests each, warm pools vs. pools off), the same as
+// graded submits with 10 hidden checks judged on the host (the judgement's cost, measured in the same run), and
+// sustained Python throughput. Drives RunnerHost's executor in process against real Docker and the sandbox images.
 // Usage: dotnet run -c Release --project bench/Runner.Bench -- [--latency N] [--cold N] [--csharp N] [--sustained N]
 //        [--concurrency C] [--pool P]
 var opts = Args.Parse(args);
@@ -28,8 +29,12 @@ await using (var warm = await Runner.StartAsync(opts.Pool, opts.Concurrency))
     await warm.WaitPoolFullAsync();
     var py = await warm.SequentialAsync(RunLanguage.Python, python, opts.Latency, waitPool: true);
     Report("python, 10 tests, warm pool", py, "p50 <= 100 ms, p95 <= 250 ms");
+    var pyGraded = await warm.SequentialAsync(RunLanguage.Python, python, opts.Latency, waitPool: true, Exercises.Checks("solution.add"));
+    Report("python, 10 tests + 10 hidden checks (graded submit), warm pool", pyGraded, "p50 <= 60 ms, p95 <= 120 ms");
     var cs = await warm.SequentialAsync(RunLanguage.CSharp, csharp, opts.CSharp, waitPool: true);
     Report("csharp, 10 tests, warm pool", cs, "p50 <= 250 ms, p95 <= 500 ms");
+    var csGraded = await warm.SequentialAsync(RunLanguage.CSharp, csharp, opts.CSharp, waitPool: true, Exercises.Checks("Solution.Add"));
+    Report("csharp, 10 tests + 10 hidden checks (graded submit), warm pool", csGraded, "p50 <= 60 ms, p95 <= 120 ms");
 
     await using var cold = await Runner.StartAsync(0, opts.Concurrency);
     var pyCold = await cold.SequentialAsync(RunLanguage.Python, python, opts.Cold, waitPool: false);
@@ -152,7 +157,7 @@ internal sealed class Runner : IAsyncDisposable
         }
     }
 
-    public async Task<List<double>> SequentialAsync(RunLanguage language, RunFile[] files, int n, bool waitPool)
+    public async Task<List<double>> SequentialAsync(RunLanguage language, RunFile[] files, int n, bool waitPool, HiddenCheck[]? checks = null)
     {
         var list = new List<double>();
         for (var i = 0; i < n; i++)
@@ -161,7 +166,7 @@ internal sealed class Runner : IAsyncDisposable
             {
                 await WaitPoolFullAsync();
             }
-            var o = await RunOnceAsync(language, files, "bench-seq");
+            var o = await RunOnceAsync(language, files, "bench-seq", checks);
             if (o.Verdict != RunVerdict.Passed)
             {
                 Console.WriteLine($"  run {i}: {o.Verdict} {o.Message}");
@@ -191,9 +196,9 @@ internal sealed class Runner : IAsyncDisposable
     }
 
     /// Submit -> verdict: from the call until the `finished` event (container removal happens after it).
-    private async Task<Outcome> RunOnceAsync(RunLanguage language, RunFile[] files, string user)
+    private async Task<Outcome> RunOnceAsync(RunLanguage language, RunFile[] files, string user, HiddenCheck[]? checks = null)
     {
-        var request = new RunRequest(Guid.NewGuid().ToString("N"), user, language, files, DateTimeOffset.UtcNow);
+        var request = new RunRequest(Guid.NewGuid().ToString("N"), user, language, files, DateTimeOffset.UtcNow, Checks: checks);
         var sw = Stopwatch.StartNew();
         double verdictMs = 0;
         var warm = false;
@@ -240,6 +245,12 @@ internal sealed class Runner : IAsyncDisposable
 
 internal static class Exercises
 {
+    /// Ten hidden checks of add(a, b): add(i, i) == 2i.
+    public static HiddenCheck[] Checks(string call) =>
+        [.. Enumerable.Range(1, 10).Select(i => new HiddenCheck(call,
+            [System.Text.Json.JsonSerializer.SerializeToElement(i), System.Text.Json.JsonSerializer.SerializeToElement(i)],
+            Expected: System.Text.Json.JsonSerializer.SerializeToElement(2 * i)))];
+
     public static RunFile[] Python() =>
     [
         new("solution.py", "def add(a, b):\n    return a + b\n\ndef mul(a, b):\n    return a * b\n"),
