@@ -82,6 +82,37 @@ public sealed class CSharpRunTests(RunnerFixture fx)
     }
 
     [Fact]
+    public async Task Internal_solution_types_are_visible_to_the_tests_as_in_one_project()
+    {
+        var (r, _) = await fx.RunAsync(RunLanguage.CSharp, new RunFile("Calculator.cs", Solution.Replace("public static class", "static class").Replace("public static int", "internal static int")),
+            new RunFile("CalculatorTests.cs", Tests, true));
+        Verdicts.Expect(RunVerdict.Passed, r);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("namespace Xunit { ")]
+    public async Task A_solution_that_brings_its_own_Assert_is_a_compile_error(string wrapper)
+    {
+        // An Assert that passes everything, where the tests would find it before xunit's.
+        var fake = wrapper + """
+            public static class Assert
+            {
+                public static void Equal<T>(T expected, T actual) { }
+                public static void Contains<T>(T expected, IEnumerable<T> collection) { }
+                public static T Throws<T>(Action action) where T : Exception => null!;
+            }
+            """ + (wrapper.Length > 0 ? " }" : "");
+        var (r, events) = await fx.RunAsync(RunLanguage.CSharp, new RunFile("Calculator.cs", Solution.Replace("a + b", "a - b") + "\n" + fake),
+            new RunFile("CalculatorTests.cs", Tests, true));
+        Verdicts.Expect(RunVerdict.CompileError, r);
+        var d = r.Diagnostics[0];
+        Assert.Equal(("Calculator.cs", "CS_SHADOW", "error"), (d.File, d.Code, d.Severity));
+        Assert.Contains("'Assert'", d.Message);
+        Assert.DoesNotContain(events, e => e is RunStarted);
+    }
+
+    [Fact]
     public async Task Deeply_nested_expression_is_refused_quickly()
     {
         var bomb = "public static class Calculator { public static int Add(int a, int b) => " + new string('(', 5000) + "a" + new string(')', 5000) + "; public static int Divide(int a, int b) => 0; }";

@@ -3,9 +3,13 @@ using LearningPlatform.Contracts.Runs;
 
 namespace LearningPlatform.RunnerHost.Languages.CSharp;
 
-/// xunit test classes as they stand: compiled here, run in the sandbox by our reflection harness.
+/// xunit test classes as they stand: compiled here (Solution.dll, and Tests.dll when there are tests), run in the
+/// sandbox by our reflection harness; hidden checks call into Solution.dll alone.
 internal sealed class CSharpRuntime(CSharpCompiler compiler) : ILanguageRuntime
 {
+    internal const string SolutionFile = "Solution.dll";
+    internal const string TestsFile = "Tests.dll";
+
     public RunLanguage Language => RunLanguage.CSharp;
 
     public async ValueTask<PreparedRun> PrepareAsync(RunRequest request, CancellationToken ct)
@@ -17,11 +21,19 @@ internal sealed class CSharpRuntime(CSharpCompiler compiler) : ILanguageRuntime
         }
         var sw = Stopwatch.StartNew();
         var output = await compiler.CompileAsync(request.Files, ct);
-        if (output.Assembly is null)
+        if (!output.Success)
         {
             return new PreparedRun([], [], output.TestKeys, KeyOf, output.TestCode, output.Diagnostics, CompileFailed: true, CompileMs: sw.ElapsedMilliseconds);
         }
-        return new PreparedRun([("submission.dll", output.Assembly)], [], output.TestKeys, KeyOf, output.TestCode, output.Diagnostics, CompileMs: sw.ElapsedMilliseconds);
+        // Files not listed as test files are the solution's: the supervisor writes them again before hidden checks.
+        List<(string, byte[])> files = [(SolutionFile, output.Solution!)];
+        List<string> testFiles = [];
+        if (output.Tests is not null)
+        {
+            files.Add((TestsFile, output.Tests));
+            testFiles.Add(TestsFile);
+        }
+        return new PreparedRun(files, testFiles, output.TestKeys, KeyOf, output.TestCode, output.Diagnostics, CompileMs: sw.ElapsedMilliseconds);
     }
 
     /// "Class.Method(a: 1)" -> "Class.Method"
@@ -41,7 +53,11 @@ internal sealed class CSharpWarmup(CSharpCompiler compiler) : BackgroundService
     {
         try
         {
-            await compiler.CompileAsync([new RunFile("Warmup.cs", "public class WarmupTests { [Fact] public void A() => Assert.Equal(1, 1); }", true)], stoppingToken);
+            await compiler.CompileAsync(
+            [
+                new RunFile("Warmup.cs", "public static class Warmup { public static int One() => 1; }"),
+                new RunFile("WarmupTests.cs", "public class WarmupTests { [Fact] public void A() => Assert.Equal(1, Warmup.One()); }", true),
+            ], stoppingToken);
         }
         finally
         {
