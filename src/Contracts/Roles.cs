@@ -12,6 +12,9 @@ public static class Roles
     /// <summary>Runs the platform.</summary>
     public const string Admin = "admin";
 
-    /// <summary>All roles, for validation.</summary>
+    /// <summary>A platform process acting for itself (the Hub saving sessions): never a user's role, never assignable.</summary>
+    public const string Service = "service";
+
+    /// <summary>All roles a user can have, for validation.</summary>
     public static readonly IReadOnlyList<string> All = [Learner, Instructor, Admin];
 }

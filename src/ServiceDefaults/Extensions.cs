@@ -29,6 +29,8 @@ public static class Extensions
             }
         });
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        builder.Services.AddValidatedOptions<DependencyOptions>(DependencyOptions.SectionName);
+        builder.Services.AddExceptionHandler<DependencyUnavailableHandler>();
         // Bad bodies surface as exceptions so the handler can say what was wrong (instead of a bare 400).
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.AllowTrailingCommas = false);

@@ -8,6 +8,7 @@ using LearningPlatform.Services.Features.Jobs;
 using LearningPlatform.Services.Features.Progress;
 using LearningPlatform.Services.Features.Recommendations;
 using LearningPlatform.Services.Features.Runs;
+using LearningPlatform.Services.Features.Sessions;
 using LearningPlatform.Services.Features.Users;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,6 +26,7 @@ builder.AddCatalog();
 builder.AddExercises();
 builder.AddRuns();
 builder.AddFeedback();
+builder.AddSessionBackups();
 builder.AddProgress();
 builder.AddRecommendations();
 builder.AddLearningRecords(); // after Recommendations: reads the mastery a submission just moved
@@ -43,6 +45,7 @@ api.MapCatalog();
 api.MapExercises();
 api.MapRuns();
 api.MapFeedback();
+api.MapSessionBackups();
 api.MapProgress();
 api.MapRecommendations();
 app.MapJobs(api);

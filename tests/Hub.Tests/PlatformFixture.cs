@@ -21,7 +21,7 @@ public sealed class PlatformFixture : IDisposable
 
     private PlatformFixture(Dictionary<string, string> hubSettings, Dictionary<string, string> servicesSettings)
     {
-        Services = new ServicesFixture(servicesSettings);
+        Services = ServicesFixture.With(servicesSettings);
         var settings = ServicesFixture.Settings(Services.DataDirectory, Services.RedisPrefix);
         settings["Gateway:ServicesUrl"] = Address(Services.Services);
         // Generous defaults for the suite; the rate-limit tests start a host of their own with low limits.

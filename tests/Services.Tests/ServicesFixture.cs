@@ -25,13 +25,15 @@ public sealed class ServicesFixture : WebApplicationFactory<ServicesEntryPoint>
     {
     }
 
-    /// <summary>A Services host with <paramref name="overrides"/> on top of <see cref="Settings"/>.</summary>
-    public ServicesFixture(IReadOnlyDictionary<string, string> overrides)
+    private ServicesFixture(IReadOnlyDictionary<string, string> overrides)
     {
         _overrides = overrides;
         UseKestrel(0);
         StartServer();
     }
+
+    /// <summary>A Services host with <paramref name="overrides"/> on top of <see cref="Settings"/>.</summary>
+    public static ServicesFixture With(IReadOnlyDictionary<string, string> overrides) => new(overrides);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -27,6 +27,9 @@ public static class AuthExtensions
     /// <summary>The claim carrying the user's roles (one claim per role).</summary>
     public const string RoleClaimType = "role";
 
+    /// <summary>Endpoints only platform processes call (<see cref="ServiceTokens"/>).</summary>
+    public const string ServiceOnly = "service-only";
+
     /// <summary>
     /// JWT bearer authentication shared by every process: same issuer, audience and key; revoked tokens rejected;
     /// the access token also accepted as <c>access_token</c> query value on hub paths (WebSockets cannot send headers).
@@ -94,7 +97,10 @@ public static class AuthExtensions
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(null)
             .AddPolicy(InstructorOrAdmin, p => p.RequireRole(Roles.Instructor, Roles.Admin))
-            .AddPolicy(AdminOnly, p => p.RequireRole(Roles.Admin));
+            .AddPolicy(AdminOnly, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(ServiceOnly, p => p.RequireRole(Roles.Service));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ServiceTokens>();
         return services;
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using LearningPlatform.Contracts;
+using LearningPlatform.ServiceDefaults.Errors;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,13 @@ internal sealed class PlatformJwtBearerHandler(IOptionsMonitor<JwtBearerOptions>
         // The base method's completed state machine keeps the token and the full principal in its fields, and the
         // handler caches its task for the request. Awaiting it here lets it go: the handler caches this task instead.
         var result = await base.HandleAuthenticateAsync();
+        // Revocations could not be looked up (Redis down, or emptied and not reloaded yet): not the caller's fault,
+        // so not a 401 that would sign them out; the exception handler answers 503 with Retry-After.
+        if (DependencyUnavailableHandler.IsOutage(result.Failure))
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(result.Failure!);
+        }
+
         return result.Succeeded && Request.Path.StartsWithSegments(AuthExtensions.HubPaths)
             ? AuthenticateResult.Success(new AuthenticationTicket(Lean(result.Principal), result.Properties, Scheme.Name))
             : result;

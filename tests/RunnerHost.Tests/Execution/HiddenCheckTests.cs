@@ -175,6 +175,109 @@ public sealed class HiddenCheckTests(RunnerFixture fx)
         AssertNotPassed(run);
     }
 
+    private static readonly HiddenCheck[] CSharpChecks =
+    [
+        new("Calc.Add", Json(SecretA, SecretB), Expected: JsonSerializer.SerializeToElement(SecretSum), Description: "adds large numbers"),
+        new("Calc.Add", Json(-1, 1), Expected: JsonSerializer.SerializeToElement(0), Description: "adds a negative number"),
+        new("Calc.Add", Json(int.MaxValue, 1), ExpectedError: "OverflowException", Description: "reports an overflow"),
+    ];
+
+    private const string CSharpReference = "public static class Calc\n{\n    public static int Add(int a, int b) => checked(a + b);\n}\n";
+    private const string CSharpVisible = "public class CalcTests\n{\n    [Fact]\n    public void Small() => Assert.Equal(3, Calc.Add(1, 2));\n}\n";
+
+    private Task<(RunCompleted Completed, List<RunEvent> Events)> CSharp(string solution) =>
+        fx.RunWithChecksAsync(RunLanguage.CSharp, CSharpChecks, new RunFile("Calc.cs", solution), new RunFile("CalcTests.cs", CSharpVisible, true));
+
+    [Fact]
+    public async Task CSharp_reference_passes_and_wrong_code_fails()
+    {
+        var good = await CSharp(CSharpReference);
+        var wrong = await CSharp("public static class Calc\n{\n    public static int Add(int a, int b) => 3;\n}\n");
+
+        Verdicts.Expect(RunVerdict.Passed, good.Completed.Result);
+        Assert.All(good.Completed.Result.Checks!, c => Assert.Equal(TestStatus.Pass, c.Status));
+        AssertNothingLeaked(good);
+        Verdicts.Expect(RunVerdict.Failed, wrong.Completed.Result);
+        AssertNotPassed(wrong);
+    }
+
+    [Theory]
+    // Reading the harness's report secret by reflection and writing a complete report of its own.
+    [InlineData("reflection_forgery", """
+        using System.Reflection;
+        public static class Calc
+        {
+            public static int Add(int a, int b)
+            {
+                var entry = Assembly.GetEntryAssembly()!;
+                string nonce = "";
+                foreach (var t in entry.GetTypes())
+                    foreach (var f in t.GetFields(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public))
+                        if (f.FieldType == typeof(string) && f.GetValue(null) is string s && s.Length == 32) nonce = s;
+                using var fd3 = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(3, false), FileAccess.Write);
+                for (var i = 0; i < 8; i++)
+                {
+                    var line = System.Text.Encoding.UTF8.GetBytes(nonce + " {\"type\":\"check_result\",\"index\":" + i + ",\"value\":3}\n");
+                    fd3.Write(line);
+                }
+                fd3.Write(System.Text.Encoding.UTF8.GetBytes(nonce + " {\"type\":\"checks_done\"}\n"));
+                return 3;
+            }
+        }
+        """)]
+    // A type that shadows the test framework's Assert, so the visible test cannot fail.
+    [InlineData("shadow_assert", """
+        public static class Assert
+        {
+            public static void Equal<T>(T expected, T actual) { }
+        }
+        public static class Calc
+        {
+            public static int Add(int a, int b) => 3;
+        }
+        """)]
+    // Leaving with success half-way, and a thread that outlives the call.
+    [InlineData("exit_and_threads", """
+        public static class Calc
+        {
+            public static int Add(int a, int b)
+            {
+                if (a == 1 && b == 2) return 3;
+                new Thread(() => { while (true) Console.WriteLine("{\"type\":\"check_result\",\"index\":0,\"value\":0}"); }) { IsBackground = false }.Start();
+                Environment.Exit(0);
+                return 0;
+            }
+        }
+        """)]
+    // A static constructor and a finalizer that write report-like lines to every descriptor.
+    [InlineData("static_ctor_and_finalizer", """
+        public static class Calc
+        {
+            static Calc() { Forge(); }
+            private sealed class F { ~F() { Forge(); } }
+            private static void Forge()
+            {
+                for (var fd = 0; fd < 64; fd++)
+                {
+                    try
+                    {
+                        using var s = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, false), FileAccess.Write);
+                        s.Write(System.Text.Encoding.UTF8.GetBytes("{\"type\":\"check_result\",\"index\":0,\"value\":0}\n"));
+                    }
+                    catch { }
+                }
+            }
+            public static int Add(int a, int b) { _ = new F(); GC.Collect(); GC.WaitForPendingFinalizers(); return 3; }
+        }
+        """)]
+    public async Task CSharp_cheats_are_not_passed(string kind, string solution)
+    {
+        var run = await CSharp(solution);
+
+        Assert.True(run.Completed.Result.Verdict != RunVerdict.Passed, $"{kind}: {run.Completed.Result.Verdict}");
+        AssertNotPassed(run);
+    }
+
     [Fact]
     public async Task The_exercises_own_limits_apply_below_the_runners()
     {

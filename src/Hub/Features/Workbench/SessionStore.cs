@@ -98,10 +98,15 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
         return entries.Length == 0 ? null : Parse(sessionId, entries);
     }
 
-    /// <summary>The learner's session of the exercise, created from <paramref name="seed"/> when there is none.</summary>
-    public async Task<SessionState> GetOrCreateAsync(string userId, SessionSeed seed)
+    /// <summary>
+    /// The learner's session of the exercise. When Redis has none, it is made again from the document store's copy
+    /// (<paramref name="restore"/>: same id, version and text, for the files the exercise still has) or, when there is
+    /// no copy either, from <paramref name="seed"/>.
+    /// </summary>
+    public async Task<SessionState> GetOrCreateAsync(string userId, SessionSeed seed, Func<Task<SessionBackupDto?>>? restore = null)
     {
         var ownerKey = OwnerKey(userId, seed.ExerciseId);
+        SessionBackupDto? backup = null;
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var existing = (string?)await Db.StringGetAsync(ownerKey);
@@ -111,7 +116,14 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
                 return state;
             }
 
-            var id = Guid.NewGuid().ToString("N");
+            if (attempt == 0 && restore is not null)
+            {
+                backup = await restore();
+                backup = backup?.UserId == userId && backup.ExerciseId == seed.ExerciseId ? backup : null;
+            }
+
+            var id = backup?.SessionId ?? Guid.NewGuid().ToString("N");
+            var saved = backup?.Files.ToDictionary(f => f.Name, f => f.Content, StringComparer.Ordinal) ?? [];
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var fields = new List<HashEntry>
             {
@@ -125,12 +137,12 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
                 new("lastActivity", now),
                 new("progressAt", now),
                 new("bestPassed", 0),
-                new("version", 0),
+                new("version", backup?.Version ?? 0),
             };
             foreach (var file in seed.StarterFiles)
             {
-                fields.Add(new("f:" + file.Name, file.Content));
-                fields.Add(new("fv:" + file.Name, 0));
+                fields.Add(new("f:" + file.Name, saved.GetValueOrDefault(file.Name, file.Content)));
+                fields.Add(new("fv:" + file.Name, backup?.Version ?? 0));
             }
 
             // Two hubs opening the same exercise for the same learner at once: the owner key decides, the loser reads.

@@ -35,6 +35,8 @@ public static class WorkbenchFeature
         services.AddSingleton<LocalSessions>();
         services.AddSingleton<RunRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<RunRelay>());
+        services.AddSingleton<SessionBackups>();
+        services.AddHostedService(sp => sp.GetRequiredService<SessionBackups>());
         services.AddSingleton<IDiagnosticsSink, HubDiagnosticsSink>();
         services.AddSingleton<IUserIdProvider, NoUserIdProvider>();
         services.AddSingleton<LocalUsers>();

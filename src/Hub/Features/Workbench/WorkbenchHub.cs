@@ -22,6 +22,7 @@ public sealed class WorkbenchHub(
     ServicesClient services,
     RunRelay relay,
     LocalSessions local,
+    SessionBackups backups,
     IOptions<WorkbenchOptions> options,
     TimeProvider time,
     ILogger<WorkbenchHub> logger) : Hub<IWorkbenchClient>
@@ -51,6 +52,7 @@ public sealed class WorkbenchHub(
         foreach (var sessionId in connection.Opened)
         {
             local.Release(sessionId, Context.ConnectionId);
+            await backups.FlushAsync(sessionId, CancellationToken.None); // the learner left: save what is unsaved now
         }
 
         foreach (var sessionId in connection.Watching)
@@ -73,7 +75,8 @@ public sealed class WorkbenchHub(
             throw new HubException($"The exercise has {seed.StarterFiles.Count} files; a session holds at most {_options.MaxFilesPerSession}.");
         }
 
-        var state = await store.GetOrCreateAsync(UserId, seed);
+        var userId = UserId;
+        var state = await store.GetOrCreateAsync(userId, seed, () => backups.RestoreAsync(null, userId, exerciseId, Context.ConnectionAborted));
         await JoinAsync(state);
         WorkbenchLog.SessionOpened(logger, state.SessionId, UserId, exerciseId);
         return state.ToSnapshot();
@@ -111,6 +114,7 @@ public sealed class WorkbenchHub(
         switch (outcome.Status)
         {
             case EditStatus.Applied:
+                backups.MarkDirty(sessionId);
                 if (outcome.Watched)
                 {
                     await Clients.Group(WorkbenchGroups.Watchers(sessionId)).Edited(new EditNotification(sessionId, outcome.Edit!));
@@ -163,10 +167,17 @@ public sealed class WorkbenchHub(
     /// </summary>
     public async Task<ResumeResult> Resume(string sessionId, long lastVersion)
     {
-        var state = await OwnSessionAsync(sessionId);
+        var state = await store.GetAsync(sessionId ?? "") ?? await RestoreAsync(sessionId ?? "");
+        // Someone else's session answers like a missing one: its existence is nobody else's business.
+        if (state is null || state.UserId != UserId)
+        {
+            throw new HubException($"No session '{sessionId}' of yours.");
+        }
+
         await JoinAsync(state);
-        var edits = await store.EditsAfterAsync(sessionId, lastVersion, state.Version, _options.MaxResumeEdits);
-        return new ResumeResult(sessionId, state.Version, edits ?? [], edits is null ? state.ToSnapshot() : null);
+        // A client ahead of the session (Redis lost its last edits), or behind a history that is gone, gets the snapshot.
+        var edits = await store.EditsAfterAsync(state.SessionId, lastVersion, state.Version, _options.MaxResumeEdits);
+        return new ResumeResult(state.SessionId, state.Version, edits ?? [], edits is null ? state.ToSnapshot() : null);
     }
 
     /// <summary>Instructors and admins: the course's sessions active within the live window, most recent first.</summary>
@@ -298,6 +309,20 @@ public sealed class WorkbenchHub(
         }
 
         return live;
+    }
+
+    /// Redis lost the session: made again from the document store's copy, if the caller's.
+    private async Task<SessionState?> RestoreAsync(string sessionId)
+    {
+        var backup = await backups.RestoreAsync(sessionId, null, null, Context.ConnectionAborted);
+        if (backup is null || backup.UserId != UserId)
+        {
+            return null;
+        }
+
+        var seed = await services.GetExerciseAsync(backup.ExerciseId, Token(), Context.ConnectionAborted);
+        WorkbenchLog.SessionRestored(logger, sessionId, UserId, backup.Version);
+        return await store.GetOrCreateAsync(UserId, seed, () => Task.FromResult<SessionBackupDto?>(backup));
     }
 
     private async Task<SessionState> OwnSessionAsync(string sessionId)

@@ -12,6 +12,9 @@ internal static partial class WorkbenchLog
     [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Session {SessionId} opened by {UserId} for exercise {ExerciseId}")]
     public static partial void SessionOpened(ILogger logger, string sessionId, string userId, string exerciseId);
 
+    [LoggerMessage(EventId = 4040, Level = LogLevel.Information, Message = "Session {SessionId} of {UserId} restored from the document store at version {Version} (Redis had lost it)")]
+    public static partial void SessionRestored(ILogger logger, string sessionId, string userId, long version);
+
     [LoggerMessage(EventId = 4003, Level = LogLevel.Debug, Message = "Edit of session {SessionId} refused: {Reason}")]
     public static partial void EditRefused(ILogger logger, string sessionId, string reason);
 

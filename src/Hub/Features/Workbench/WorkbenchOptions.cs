@@ -31,6 +31,18 @@ public sealed class WorkbenchOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long a session edited on this hub may stay unsaved in the document store (it is saved at once when
+    /// its learner leaves). With <see cref="BackupInterval"/> this bounds what an emptied Redis can take: about 1.25 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan BackupDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often due sessions are saved, in one batch.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
+    public TimeSpan BackupInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    [Range(1, 500)]
+    public int MaxBackupBatch { get; set; } = 200;
+
     /// <summary>Learner files in one session (the exercise's starter files).</summary>
     [Range(1, 100)]
     public int MaxFilesPerSession { get; set; } = 20;

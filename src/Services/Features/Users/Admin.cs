@@ -91,6 +91,7 @@ public static class Admin
         {
             changed = !u.Roles.Order().SequenceEqual(roles.Order());
             u.Roles = [.. roles];
+            u.TokenGeneration += changed ? 1 : 0;
             u.UpdatedAt = services.Time.GetUtcNow();
             return changed;
         }, cancellationToken);
@@ -102,7 +103,7 @@ public static class Admin
         if (changed)
         {
             // Saved first, revoked second: a token issued in between already carries the new roles.
-            await services.Tokens.RevokeAllAsync(user.Id, "roles changed", cancellationToken);
+            await services.Tokens.RevokeAllAsync(user, "roles changed", cancellationToken);
             UsersLog.RolesChanged(services.Logger, adminId, user.Id, string.Join(",", roles));
             await services.Events.PublishAsync(user.ToUpdatedEvent(), cancellationToken: cancellationToken);
         }
@@ -124,6 +125,8 @@ public static class Admin
         {
             changed = u.Disabled != disabled || (!disabled && u.LockedUntil is not null);
             u.Disabled = disabled;
+            // Raised with the change itself: the revocation holds even if Redis loses it before it is cached.
+            u.TokenGeneration += disabled ? 1 : 0;
             if (!disabled)
             {
                 u.FailedLogins = 0;
@@ -131,7 +134,7 @@ public static class Admin
             }
 
             u.UpdatedAt = services.Time.GetUtcNow();
-            return changed;
+            return changed || disabled; // disabling again raises the generation again: harmless, closes any gap
         }, cancellationToken);
         if (user is null)
         {
@@ -141,7 +144,7 @@ public static class Admin
         if (disabled)
         {
             // Also when it was disabled already: revoking again is harmless and closes any gap of an earlier attempt.
-            await services.Tokens.RevokeAllAsync(user.Id, "account disabled", cancellationToken);
+            await services.Tokens.RevokeAllAsync(user, "account disabled", cancellationToken);
         }
 
         if (changed)

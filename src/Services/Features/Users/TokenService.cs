@@ -57,7 +57,8 @@ public sealed class TokenService(
             new Claim(JwtRegisteredClaimNames.Email, user.Email),
             new Claim("name", user.DisplayName),
             new Claim(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
-            new Claim(TokenRevocation.ClaimType, (await revocation.CurrentGenerationAsync(user.Id)).ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64),
+            // The store's generation, or the cache's when higher (generations raised before the store kept them).
+            new Claim(TokenRevocation.ClaimType, Math.Max(user.TokenGeneration, await revocation.CurrentGenerationAsync(user.Id)).ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64),
             .. user.Roles.Select(role => new Claim("role", role)),
         ]);
         return Handler.CreateToken(new SecurityTokenDescriptor
@@ -103,13 +104,13 @@ public sealed class TokenService(
     }
 
     /// <summary>
-    /// Ends every session of the user at once: access tokens issued until now are rejected by every process, and all
-    /// refresh-token families are revoked.
+    /// Ends every session of the user at once, after the user's raised <see cref="User.TokenGeneration"/> was stored:
+    /// access tokens issued until now are rejected by every process, and all refresh-token families are revoked.
     /// </summary>
-    public async Task RevokeAllAsync(string userId, string reason, CancellationToken cancellationToken)
+    public async Task RevokeAllAsync(User user, string reason, CancellationToken cancellationToken)
     {
-        await revocation.RevokeAllAsync(userId);
-        var families = await collections.Families.FindAsync(f => f.UserId == userId, cancellationToken: cancellationToken);
+        await revocation.RaiseAsync(user.Id, user.TokenGeneration);
+        var families = await collections.Families.FindAsync(f => f.UserId == user.Id, cancellationToken: cancellationToken);
         foreach (var family in families.Where(f => f.RevokedAt is null))
         {
             await RevokeFamilyAsync(family.Id, reason, cancellationToken);

@@ -27,6 +27,10 @@ public sealed class User : IDocument
 
     public DateTimeOffset? LockedUntil { get; set; }
 
+    /// <summary>Raised with every revocation (disabled, roles changed) in the same write as the change: the truth that
+    /// Redis caches for every process (<see cref="ServiceDefaults.Auth.TokenRevocation"/>).</summary>
+    public long TokenGeneration { get; set; }
+
     public Dictionary<string, string> Preferences { get; set; } = [];
 
     public List<string> Skills { get; set; } = [];

@@ -20,6 +20,7 @@ public static class UsersFeature
         services.AddSingleton<TokenService>();
         services.AddSingleton<UserAdminServices>();
         services.AddHostedService<AdminSeeder>();
+        services.AddHostedService<RevocationLoader>();
         return builder;
     }
 

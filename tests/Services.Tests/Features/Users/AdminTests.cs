@@ -133,6 +133,39 @@ public sealed class AdminTests(ServicesFixture fixture)
     }
 
     [Fact]
+    public async Task Disable_HoldsWhenRedisIsEmptied_RequestsAre503UntilReloadedThen401NeverOk()
+    {
+        var email = UsersApi.NewEmail();
+        var user = await UsersApi.RegisterAsync(_anonymous, email);
+        var learner = fixture.Client((await UsersApi.LoginOkAsync(_anonymous, email)).AccessToken);
+        Assert.Equal(HttpStatusCode.OK, (await (await AdminAsync()).PostAsync($"/api/users/{user.Id}/disable", null)).StatusCode);
+
+        // Redis loses the token generations (as when it is emptied: a new instance, data gone).
+        var redis = fixture.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>();
+        var server = redis.GetServers()[0];
+        // (only its auth keys here: the rest of this shared test host keeps running on the same Redis)
+        var keys = server.Keys(pattern: fixture.RedisPrefix + "auth:*").ToArray();
+        await redis.GetDatabase().KeyDeleteAsync(keys);
+
+        // Never 200: 503 with Retry-After while the generations are reloaded from the users' store, then 401.
+        var statuses = new List<HttpStatusCode>();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        do
+        {
+            using var response = await learner.GetAsync("/api/users/me");
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                Assert.NotNull(response.Headers.RetryAfter);
+            }
+        }
+        while (statuses[^1] != HttpStatusCode.Unauthorized && DateTime.UtcNow < deadline);
+
+        Assert.DoesNotContain(HttpStatusCode.OK, statuses);
+        Assert.Equal(HttpStatusCode.Unauthorized, statuses[^1]);
+    }
+
+    [Fact]
     public async Task Admin_CannotDisableOrDemoteThemselves()
     {
         var tokens = await UsersApi.AdminLoginAsync(_anonymous);

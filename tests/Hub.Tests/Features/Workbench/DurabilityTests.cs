@@ -1,0 +1,100 @@
+using LearningPlatform.Contracts.Workbench;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace LearningPlatform.Hub.Tests.Features.Workbench;
+
+/// <summary>
+/// Accepted means durable: a learner's text is written through to the document store, so a Redis that loses its
+/// sessions (emptied, a new instance) gives them back from there — by reopening the exercise or resuming the session.
+/// </summary>
+[Collection(WorkbenchCollection.Name)]
+public sealed class DurabilityTests(WorkbenchFixture fixture)
+{
+    private const string Edited = "# kept\ndef add(a, b):\n    return 0";
+
+    /// Redis loses every workbench key of this deployment (the rest of the shared test host keeps running).
+    private async Task EmptyWorkbenchKeysAsync()
+    {
+        var redis = fixture.Hub.Services.GetRequiredService<IConnectionMultiplexer>();
+        var keys = redis.GetServers()[0].Keys(pattern: fixture.Platform.HubSettings["Redis:KeyPrefix"] + "workbench:*").ToArray();
+        Assert.NotEmpty(keys);
+        await redis.GetDatabase().KeyDeleteAsync(keys);
+    }
+
+    private static async Task<SessionSnapshot> OpenAndEditAsync(HubConnection learner, string exerciseId)
+    {
+        var session = await learner.InvokeAsync<SessionSnapshot>("OpenExercise", exerciseId);
+        var edit = await learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 0L,
+            new[] { new ContentChange(0, 0, "# kept\n") });
+        Assert.True(edit.Accepted, edit.Error);
+        return session;
+    }
+
+    [Fact]
+    public async Task Text_typed_two_seconds_before_Redis_is_emptied_comes_back_when_the_exercise_is_reopened()
+    {
+        var token = WorkbenchFixture.NewLearnerToken(out _);
+        await using var learner = await fixture.ConnectAsync(token);
+        var session = await OpenAndEditAsync(learner, fixture.ExerciseId);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // Workbench:BackupDelay is 1 s
+
+        await EmptyWorkbenchKeysAsync();
+        await using var again = await fixture.ConnectAsync(token);
+        var reopened = await again.InvokeAsync<SessionSnapshot>("OpenExercise", fixture.ExerciseId);
+
+        Assert.Equal(session.SessionId, reopened.SessionId);
+        Assert.Equal(1, reopened.Version);
+        Assert.Equal(Edited, reopened.Files[0].Content);
+    }
+
+    [Fact]
+    public async Task A_session_Redis_lost_is_resumed_from_the_document_store_with_a_snapshot()
+    {
+        await using var learner = await fixture.ConnectAsync(WorkbenchFixture.NewLearnerToken(out _));
+        var session = await OpenAndEditAsync(learner, fixture.ExerciseId);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        await EmptyWorkbenchKeysAsync();
+        // A client that had not seen the edit (another tab): the history is gone, so it gets the saved text whole.
+        var resumed = await learner.InvokeAsync<ResumeResult>("Resume", session.SessionId, 0L);
+
+        Assert.Equal(1, resumed.Version);
+        Assert.Equal(Edited, Assert.Single(resumed.Snapshot!.Files).Content);
+        // and the session goes on from there
+        var next = await learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 1L, new[] { new ContentChange(0, 0, "#") });
+        Assert.True(next.Accepted, next.Error);
+    }
+
+    [Fact]
+    public async Task Leaving_saves_at_once()
+    {
+        var token = WorkbenchFixture.NewLearnerToken(out _);
+        var learner = await fixture.ConnectAsync(token);
+        await OpenAndEditAsync(learner, fixture.ExerciseId);
+        await learner.DisposeAsync(); // well within the backup delay: only the save on leaving can have kept it
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+
+        await EmptyWorkbenchKeysAsync();
+        await using var again = await fixture.ConnectAsync(token);
+        var reopened = await again.InvokeAsync<SessionSnapshot>("OpenExercise", fixture.ExerciseId);
+
+        Assert.Equal(Edited, reopened.Files[0].Content);
+    }
+
+    [Fact]
+    public async Task Someone_elses_saved_session_is_not_resumed()
+    {
+        await using var owner = await fixture.ConnectAsync(WorkbenchFixture.NewLearnerToken(out _));
+        var session = await OpenAndEditAsync(owner, fixture.ExerciseId);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await EmptyWorkbenchKeysAsync();
+
+        await using var other = await fixture.ConnectAsync(WorkbenchFixture.NewLearnerToken(out _));
+        var refused = await Assert.ThrowsAsync<HubException>(() => other.InvokeAsync<ResumeResult>("Resume", session.SessionId, 0L));
+
+        Assert.Contains("No session", refused.Message, StringComparison.Ordinal);
+    }
+}
