@@ -29,6 +29,13 @@ public sealed class Run : IDocument
 
     public DateTimeOffset? FinishedAt { get; set; }
 
+    /// <summary>The request as queued (JSON of <see cref="RunRequest"/>): stored before it is queued, so that a queue
+    /// that loses it (an emptied Redis) can be given it again (<see cref="RunRequeuer"/>).</summary>
+    public string? RequestJson { get; set; }
+
+    /// <summary>The request's entry in the runners' stream, once queued.</summary>
+    public string? QueueEntryId { get; set; }
+
     public string? Verdict { get; set; }
 
     // The runner's result as its wire JSON: the contract's records stay the one definition of its shape, whichever

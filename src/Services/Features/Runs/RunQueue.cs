@@ -12,13 +12,48 @@ public sealed class RunQueue(IConnectionMultiplexer redis, RedisKeys keys, IOpti
 {
     private readonly RunsOptions _options = options.Value;
 
-    public Task EnqueueAsync(RunRequest request) =>
-        redis.GetDatabase().StreamAddAsync(
+    /// <summary>
+    /// Accepts a run durably: stored with its request first (so it can be queued again if the queue loses it), then
+    /// queued, then its queue entry noted. A failure after the store write leaves a run the requeuer will queue.
+    /// </summary>
+    public async Task AcceptAsync(RunStore store, Run run, RunRequest request, CancellationToken cancellationToken)
+    {
+        run.RequestJson = JsonSerializer.Serialize(request, RunJson.Options);
+        await store.Runs.InsertAsync(run, cancellationToken);
+        run.QueueEntryId = await EnqueueAsync(run.RequestJson);
+        try
+        {
+            await store.Runs.ReplaceAsync(run, cancellationToken);
+        }
+        catch (LearningPlatform.Storage.ConcurrencyException)
+        {
+            // the result was stored meanwhile: the entry id no longer matters
+        }
+    }
+
+    /// <summary>Queues a run for the runners; returns the stream entry's id.</summary>
+    public async Task<string> EnqueueAsync(string requestJson) =>
+        (await redis.GetDatabase().StreamAddAsync(
             keys.Key(RunStreams.Requests),
             RunStreams.RequestField,
-            JsonSerializer.Serialize(request, RunJson.Options),
+            requestJson,
             maxLength: _options.MaxQueueLength,
-            useApproximateMaxLength: true);
+            useApproximateMaxLength: true)).ToString();
+
+    /// <summary>
+    /// Whether the runners still have the run: its request is in the stream (waiting or being run), or a runner
+    /// started it (its events exist). False when Redis lost both, e.g. emptied.
+    /// </summary>
+    public async Task<bool> IsKnownAsync(string runId, string? entryId)
+    {
+        var db = redis.GetDatabase();
+        if (await db.KeyExistsAsync(keys.Key(RunStreams.EventsKey(runId))))
+        {
+            return true;
+        }
+
+        return entryId is not null && (await db.StreamRangeAsync(keys.Key(RunStreams.Requests), entryId, entryId, count: 1)).Length > 0;
+    }
 
     /// <summary>
     /// The run's events as the runner wrote them (type and raw JSON), from the first, as they come, until the

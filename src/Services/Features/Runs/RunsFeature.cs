@@ -17,6 +17,8 @@ public static class RunsFeature
         builder.Services.AddSingleton<RunQueue>();
         builder.Services.AddSingleton<IRunLookup, RunLookup>();
         builder.Services.AddSingleton<ITrialRuns, TrialRuns>();
+        builder.Services.AddSingleton<RunRequeuer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RunRequeuer>());
         builder.Services.AddEventHandler<RunCompleted, RunCompletedHandler>();
         return builder;
     }

@@ -33,4 +33,19 @@ public sealed class RunsOptions
     /// <summary>Approximate length the request stream is trimmed to.</summary>
     [Range(1_000, 10_000_000)]
     public int MaxQueueLength { get; set; } = 100_000;
+
+    /// <summary>An unfinished run the runners no longer have is queued again once it is this old (<see cref="RunRequeuer"/>).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan RequeueAfter { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often unfinished runs are looked at.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan RequeueCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Runs older than this are not queued again.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan RequeueGiveUpAfter { get; set; } = TimeSpan.FromHours(1);
+
+    [Range(1, 100_000)]
+    public int MaxRequeuesPerCheck { get; set; } = 500;
 }

@@ -96,9 +96,8 @@ public static class SubmitRun
             return Results.ValidationProblem(errors.ToDictionary());
         }
 
-        await store.Runs.InsertAsync(run, cancellationToken);
-        await queue.EnqueueAsync(new RunRequest(
-            run.Id, run.UserId, ParseLanguage(run.Language), files, run.SubmittedAt, run.ExerciseId, CorrelationId.Current, checks, limits));
+        await queue.AcceptAsync(store, run, new RunRequest(
+            run.Id, run.UserId, ParseLanguage(run.Language), files, run.SubmittedAt, run.ExerciseId, CorrelationId.Current, checks, limits), cancellationToken);
 
         if (wait == true)
         {

@@ -27,9 +27,8 @@ internal sealed class TrialRuns(RunStore store, RunQueue queue, TimeProvider tim
             Id = Guid.CreateVersion7().ToString("N"), UserId = userId, CourseId = courseId, Mode = RunModes.Trial, Language = language,
             SubmittedAt = time.GetUtcNow(),
         };
-        await store.Runs.InsertAsync(run, cancellationToken);
-        await queue.EnqueueAsync(new RunRequest(
-            run.Id, userId, SubmitRun.ParseLanguage(language), files, run.SubmittedAt, null, CorrelationId.Current, checks, limits));
+        await queue.AcceptAsync(store, run, new RunRequest(
+            run.Id, userId, SubmitRun.ParseLanguage(language), files, run.SubmittedAt, null, CorrelationId.Current, checks, limits), cancellationToken);
         return (run.Id, await queue.WaitForResultAsync(run.Id, timeout, cancellationToken));
     }
 }
