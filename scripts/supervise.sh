@@ -62,7 +62,7 @@ pause() {
   [ -n "$stopping" ] && return
   sleep "$(secs "$1")" & local s=$!
   wait "$s"
-  kill "$s" 2>/dev/null
+  kill "$s" 2>/dev/null; wait "$s" 2>/dev/null
 }
 
 # Called before each restart, with the milliseconds the thing stayed up and what happened: says so in one line, then
@@ -89,8 +89,8 @@ stop_child() {
   [ -n "$child" ] || return 0
   kill -TERM -- "-$child" 2>/dev/null
   { sleep "$grace"; kill -KILL -- "-$child"; } 2>/dev/null & local killer=$!
-  while kill -0 "$child" 2>/dev/null; do wait "$child"; done
-  pkill -P "$killer" 2>/dev/null; kill "$killer" 2>/dev/null
+  while kill -0 "$child" 2>/dev/null; do wait "$child" 2>/dev/null; done
+  pkill -P "$killer" 2>/dev/null; kill "$killer" 2>/dev/null; wait "$killer" 2>/dev/null
   kill -KILL -- "-$child" 2>/dev/null # whatever of its process group outlived it
   child=
 }
@@ -113,7 +113,7 @@ run_command() {
     (( runs == 1 )) && [ -n "$logfile" ] && echo "$(date '+%F %T') [supervise] $name: started (pid $child)" >>"$logfile"
     (( runs > 1 )) && say "started again (pid $child)"
     while :; do
-      wait "$child"; status=$?
+      wait "$child" 2>/dev/null; status=$? # (2>/dev/null: bash's own "Killed" notice; the line below says it)
       [ -n "$stopping" ] && { stop_child; say "stopped"; exit 0; }
       kill -0 "$child" 2>/dev/null || break
     done
@@ -140,7 +140,7 @@ watch_daemon() {
       since=$(now)
       bash -c "$start" & local starter=$!
       wait "$starter"; status=$?
-      [ -n "$stopping" ] && { kill "$starter" 2>/dev/null; break; }
+      [ -n "$stopping" ] && { kill "$starter" 2>/dev/null; wait "$starter" 2>/dev/null; break; }
       if (( status == 0 )); then say "started again, answering"; break; fi
       what="start failed with $(describe "$status")"
     done
