@@ -94,7 +94,7 @@ cat <<TXT
     OpenAPI document:         $HUB_URL/openapi/v1.json
     Health / metrics:         $HUB_URL/health/ready   $HUB_URL/metrics
     Development admin:        $LP_ADMIN_EMAIL / $LP_ADMIN_PASSWORD   (in .dev/secrets.env)
-    Logs:                     data/logs/
+    Logs:                     data/logs/   (restarts: data/logs/run.log)
 
   Press Ctrl-C to stop.
 TXT
