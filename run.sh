@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole platform on this machine: installs and starts what is missing (docker.io, dockerd, redis-server,
 # sandbox images), builds, starts Services, RunnerHost and Hub with embedded storage under ./data, waits until each
-# reports ready, prints the URLs and the development admin login. Ctrl-C stops everything it started.
+# reports ready, prints the URLs and the development admin login. Keeps them running: a process that exits is started
+# again, so are Redis and dockerd when they stop answering (scripts/supervise.sh). Ctrl-C stops the processes it
+# started (Redis and dockerd keep running, as they were started detached).
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
@@ -35,23 +37,34 @@ export Redis__Configuration=${Redis__Configuration:-localhost:6379}
 echo "[run] building (Release)"
 dotnet build LearningPlatform.sln -c Release -nologo -clp:ErrorsOnly -v:q
 
-pids=()
+# Each process and each daemon it needs runs under scripts/supervise.sh: a process that exits is started again
+# (backoff 1 s doubling to 30 s; more than 5 restarts within 2 minutes and it is given up), a Redis or dockerd that
+# stops answering is started again as prereqs.sh starts it. Every restart is a line here and in data/logs/run.log.
+sups=()
+declare -A sup_of
+supervise() { scripts/supervise.sh --log data/logs/run.log "$@" & sups+=($!); sup_of[$1]=$!; }
 stop() {
+  local rc=$?
   trap - INT TERM EXIT
   echo
-  echo "[run] stopping"
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  echo "[run] stopping" | tee -a data/logs/run.log
+  kill -TERM "${sups[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
+  exit "$rc"
 }
 trap stop INT TERM EXIT
+echo "$(date '+%F %T') [run] starting" >>data/logs/run.log
+
+supervise redis --check "scripts/infra.sh redis_ok 6379" --start "scripts/infra.sh start_redis 6379"
+supervise dockerd --interval 5 --check "scripts/infra.sh docker_ok" --start "scripts/infra.sh start_dockerd"
 
 start() { # name project url [extra env...]
   local name=$1 project=$2 url=$3; shift 3
+  : >"data/logs/$name.log"
   # In the project's folder, as `dotnet run` would be: that is the content root, where appsettings.json (log
   # levels, event consumer group, untraced operations) and wwwroot are found.
-  (cd "$root/src/$project" && exec env "$@" Urls="$url" dotnet "bin/Release/net10.0/LearningPlatform.$project.dll" \
-    >"$root/data/logs/$name.log" 2>&1) &
-  pids+=($!)
+  supervise "$name" --output "data/logs/$name.log" -- env -C "$root/src/$project" "$@" Urls="$url" \
+    dotnet "bin/Release/net10.0/LearningPlatform.$project.dll"
 }
 
 start services Services "$SERVICES_URL" Storage__DataDirectory="$root/data/services"
@@ -63,6 +76,7 @@ start hub Hub "$HUB_URL" Gateway__ServicesUrl="$SERVICES_URL" DOTNET_GCgen0size=
 wait_ready() { # name url
   for _ in $(seq 1 240); do
     if curl -fsS "$2/health/ready" >/dev/null 2>&1; then echo "[run] $1 ready at $2"; return 0; fi
+    kill -0 "${sup_of[$1]}" 2>/dev/null || break # given up on
     sleep 0.5
   done
   echo "[run] $1 did not become ready; last lines of data/logs/$1.log:" >&2
@@ -80,9 +94,9 @@ cat <<TXT
     OpenAPI document:         $HUB_URL/openapi/v1.json
     Health / metrics:         $HUB_URL/health/ready   $HUB_URL/metrics
     Development admin:        $LP_ADMIN_EMAIL / $LP_ADMIN_PASSWORD   (in .dev/secrets.env)
-    Logs:                     data/logs/
+    Logs:                     data/logs/   (restarts: data/logs/run.log)
 
   Press Ctrl-C to stop.
 TXT
-wait -n "${pids[@]}" || true
-echo "[run] a process exited; see data/logs/" >&2
+wait || true
+echo "[run] every supervisor has given up; see data/logs/run.log" >&2

@@ -22,20 +22,20 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get install -y -q "${need_apt[@]}" >/dev/null
 fi
 
-# dockerd: no systemd here, so start it ourselves when the socket does not answer.
-if ! docker info >/dev/null 2>&1; then
-  log "starting dockerd"
-  mkdir -p /var/log
-  nohup dockerd >/var/log/dockerd.log 2>&1 &
-  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
-  docker info >/dev/null 2>&1 || { log "dockerd did not start; see /var/log/dockerd.log"; exit 1; }
+# dockerd and redis-server: no systemd here, so start them ourselves when they do not answer (scripts/infra.sh;
+# run.sh's watchers start them again the same way when they stop).
+# shellcheck source=scripts/infra.sh
+. scripts/infra.sh
+if ! docker_ok; then
+  start_dockerd || exit 1
 fi
 
-# redis-server on the default port, unless something already answers there.
-if ! redis-cli -p 6379 ping >/dev/null 2>&1; then
-  log "starting redis-server"
-  redis-server --port 6379 --bind 127.0.0.1 --daemonize yes --save '' --appendonly no >/dev/null
-  for _ in $(seq 1 40); do redis-cli -p 6379 ping >/dev/null 2>&1 && break; sleep 0.25; done
+# redis-server on the default port, durable (append-only file, data in ./data/redis), unless something already
+# answers there: that one is left alone, with a warning when it runs without the append-only file.
+if redis_ok 6379; then
+  redis_aof_warning 6379
+else
+  start_redis 6379 || exit 1
 fi
 
 if [ "${1:-}" != "--no-images" ] && [ -x sandbox-images/build.sh ]; then
