@@ -8,5 +8,7 @@ export REDIS_URL="${REDIS_URL:-localhost:6379}"
 # The browser client (src/Hub/ClientApp) is bundled into src/Hub/wwwroot/dist; skips npm ci when node_modules is current.
 (cd src/Hub/ClientApp && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error >/dev/null; } && npm run build --silent)
 dotnet build LearningPlatform.sln -c Release -nologo -clp:ErrorsOnly
+# The supervisor and the Redis start of run.sh/prereqs.sh, with fake processes and a private Redis (ports 6390-6391).
+tests/scripts/supervise-test.sh
 # One test project at a time: they share Redis and Docker, and this machine has two cores.
 dotnet test LearningPlatform.sln -c Release --no-build -nologo -m:1 --logger "console;verbosity=normal" "$@"

@@ -62,6 +62,10 @@ public sealed class PlatformFixture : IDisposable
     /// <summary>A platform of its own whose Services get <paramref name="servicesSettings"/> on top of the suite's.</summary>
     public static PlatformFixture WithServices(Dictionary<string, string> servicesSettings) => new([], servicesSettings);
 
+    /// <summary>A platform of its own on the Redis at <paramref name="configuration"/> (a fault test's own server).</summary>
+    public static PlatformFixture OnRedis(string configuration) =>
+        new(new() { ["Redis:Configuration"] = configuration }, new() { ["Redis:Configuration"] = configuration });
+
     /// <summary>A client of the Hub's real address, as a browser or curl would be.</summary>
     public HttpClient Client(string? accessToken = null)
     {

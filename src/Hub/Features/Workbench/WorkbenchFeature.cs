@@ -45,8 +45,13 @@ public static class WorkbenchFeature
         services.AddEventHandler<RecommendationsUpdated, RecommendationsPush>();
 
         services.AddSingleton<LocalUsersFilter>(); // registered, so SignalR does not build one per connection
+        services.AddSingleton<OutageFilter>();
         services.AddSignalR(o => o.EnableDetailedErrors = false)
-            .AddHubOptions<WorkbenchHub>(o => o.AddFilter<LocalUsersFilter>())
+            .AddHubOptions<WorkbenchHub>(o =>
+            {
+                o.AddFilter<OutageFilter>();
+                o.AddFilter<LocalUsersFilter>();
+            })
             .AddJsonProtocol()
             .AddMessagePackProtocol()
             .AddStackExchangeRedis();

@@ -17,7 +17,7 @@ public sealed record UserView(
     List<string> Interests);
 
 /// <summary>Calls of the users API the tests share; every account gets a fresh random email.</summary>
-internal static class UsersApi
+public static class UsersApi
 {
     public const string Password = "Correct-horse-42";
 

@@ -140,7 +140,18 @@ export async function workbenchView(exerciseId) {
     if (!session || disposed) return;
     const result = await conn.invoke('Resume', session.sessionId, version);
     if (result.snapshot) {
+      // Text this editor has that the hub does not (typed while disconnected or refused, or acknowledged edits the
+      // hub's store lost): kept, and sent again as one whole difference.
+      const ahead = version > result.snapshot.version;
+      const local = new Map([...models].filter(([name]) => sent.has(name) && (dirty.has(name) || ahead)).map(([name, m]) => [name, m.getValue()]));
       load(result.snapshot);
+      remote = true;
+      try {
+        for (const [name, text] of local) {
+          const m = models.get(name);
+          if (m.getValue() !== text) { m.pushEditOperations([], [{ range: m.getFullModelRange(), text }], () => null); dirty.set(name, [null]); }
+        }
+      } finally { remote = false; }
     } else if (result.edits.length) {
       remote = true;
       try {
