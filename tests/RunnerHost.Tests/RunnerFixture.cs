@@ -26,37 +26,6 @@ public sealed class RunnerFixture : IAsyncLifetime
     internal RunnerIdentity Identity => Services.GetRequiredService<RunnerIdentity>();
     internal WarmPool Pool => Services.GetRequiredService<WarmPool>();
 
-    /// The exact images of this checkout (content-hash tags from sandbox-images/build.sh --tags): another checkout
-    /// on the same Docker host may move :latest to its own build while these tests run.
-    private static readonly Lazy<Dictionary<string, string?>> PinnedImages = new(() =>
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "sandbox-images", "build.sh")))
-        {
-            dir = dir.Parent;
-        }
-        var pinned = new Dictionary<string, string?>();
-        if (dir is null)
-        {
-            return pinned;
-        }
-        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", ["sandbox-images/build.sh", "--tags"])
-        {
-            WorkingDirectory = dir.FullName,
-            RedirectStandardOutput = true,
-        })!;
-        var text = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var parts = line.Split(' ', 2);
-            if (parts.Length == 2)
-            {
-                pinned[$"Runner:Sandbox:Images:{parts[0]}"] = parts[1].Trim();
-            }
-        }
-        return pinned;
-    });
 
     public static IHost BuildHost(IDictionary<string, string?> overrides)
     {
@@ -73,7 +42,7 @@ public sealed class RunnerFixture : IAsyncLifetime
             ["Runner:Admission:MaxRunsPerUser"] = "50",
             ["Logging:LogLevel:Default"] = "Warning",
         });
-        builder.Configuration.AddInMemoryCollection(PinnedImages.Value);
+        builder.Configuration.AddInMemoryCollection(LearningPlatform.Tests.Shared.SandboxImages.Pinned);
         builder.Configuration.AddInMemoryCollection(overrides);
         builder.AddServiceDefaults("runner");
         builder.Services.AddRunner();

@@ -12,6 +12,8 @@ public static class EventBusExtensions
         services.AddValidatedOptions<EventBusOptions>(EventBusOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IEventPublisher, RedisEventPublisher>();
+        services.TryAddSingleton<OutboxRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
         return services;
     }
 

@@ -14,6 +14,10 @@ public sealed class EventBusOptions
     [Range(1_000, 10_000_000)]
     public int MaxStreamLength { get; set; } = 100_000;
 
+    /// <summary>How often events waiting in a service's outbox (Redis was down) are tried again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan OutboxRelayInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Entries read per poll.</summary>
     [Range(1, 1_000)]
     public int BatchSize { get; set; } = 64;

@@ -25,23 +25,53 @@ internal static class EventStreams
     public static string StreamName<TEvent>() where TEvent : IIntegrationEvent => "events:" + TEvent.EventType;
 }
 
-internal sealed class RedisEventPublisher(IConnectionMultiplexer redis, RedisKeys keys, IOptions<EventBusOptions> options, TimeProvider time)
+/// <summary>
+/// Appends events to their streams. With an <see cref="IEventOutbox"/> (a service with a document store), an event is
+/// saved there first: accepted state changes announce themselves even when Redis is down, later, in order.
+/// </summary>
+internal sealed class RedisEventPublisher(IConnectionMultiplexer redis, RedisKeys keys, IOptions<EventBusOptions> options, TimeProvider time,
+    OutboxRelay relay, IEventOutbox? outbox = null)
     : IEventPublisher
 {
     public async Task<string> PublishAsync<TEvent>(TEvent payload, string? eventId = null, CancellationToken cancellationToken = default)
         where TEvent : IIntegrationEvent
     {
-        var id = eventId ?? Guid.CreateVersion7().ToString("N");
-        NameValueEntry[] fields =
-        [
-            new("id", id),
-            new("type", TEvent.EventType),
-            new("time", time.GetUtcNow().ToString("O")),
-            new("correlationId", CorrelationId.Current ?? ""),
-            new("payload", JsonSerializer.Serialize(payload, EventStreams.Json)),
-        ];
-        await redis.GetDatabase().StreamAddAsync(
-            keys.Key(EventStreams.StreamName<TEvent>()), fields, maxLength: options.Value.MaxStreamLength, useApproximateMaxLength: true);
-        return id;
+        var e = new OutgoingEvent(
+            eventId ?? Guid.CreateVersion7().ToString("N"), keys.Key(EventStreams.StreamName<TEvent>()).ToString(), TEvent.EventType,
+            time.GetUtcNow(), CorrelationId.Current ?? "", JsonSerializer.Serialize(payload, EventStreams.Json));
+        if (outbox is null)
+        {
+            await AppendAsync(redis, options.Value, e);
+            return e.Id;
+        }
+
+        await outbox.SaveAsync(e, cancellationToken);
+        if (relay.HasBacklog)
+        {
+            relay.Kick(); // older events wait: this one goes after them
+            return e.Id;
+        }
+
+        try
+        {
+            await AppendAsync(redis, options.Value, e);
+            await outbox.RemoveAsync(e.Id, cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisException || Errors.DependencyUnavailableHandler.IsOutage(ex))
+        {
+            relay.Kick(); // kept in the outbox; the relay appends it when Redis is back
+        }
+
+        return e.Id;
     }
+
+    internal static Task AppendAsync(IConnectionMultiplexer redis, EventBusOptions options, OutgoingEvent e) =>
+        redis.GetDatabase().StreamAddAsync(e.Stream,
+        [
+            new("id", e.Id),
+            new("type", e.Type),
+            new("time", e.Time.ToString("O")),
+            new("correlationId", e.CorrelationId),
+            new("payload", e.Payload),
+        ], maxLength: options.MaxStreamLength, useApproximateMaxLength: true);
 }

@@ -12,6 +12,8 @@ public static class ServiceStorage
     {
         builder.Services.AddDocumentStorage(builder.Configuration);
         builder.Services.AddExceptionHandler<StorageExceptionHandler>();
+        // Events are saved with the state they announce before they go to Redis: an outage delays them, loses none.
+        builder.Services.AddSingleton<LearningPlatform.ServiceDefaults.Events.IEventOutbox, EventOutboxStore>();
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         return builder;
     }

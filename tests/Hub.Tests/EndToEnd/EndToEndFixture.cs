@@ -20,11 +20,12 @@ public sealed class EndToEndFixture : IDisposable
             ["Redis:KeyPrefix"] = Platform.HubSettings["Redis:KeyPrefix"],
             ["Jwt:SigningKey"] = Platform.HubSettings["Jwt:SigningKey"],
             ["Runner:Pools:Size"] = "1",
-        });
+        }.Concat(LearningPlatform.Tests.Shared.SandboxImages.Pinned.Select(kv => KeyValuePair.Create(kv.Key, kv.Value ?? ""))).ToDictionary());
         _ = Runner.Services; // start it: its queue consumer is a hosted service
     }
 
     public PlatformFixture Platform { get; }
+
 
     public RunnerFactory Runner { get; }
 

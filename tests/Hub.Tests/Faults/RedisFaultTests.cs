@@ -105,6 +105,9 @@ public sealed class RedisFaultTests(ITestOutputHelper output) : IDisposable
         var refused = await Assert.ThrowsAsync<HubException>(() => TypeAsync(hub, session, 3, "# 3\n"));
         Assert.Contains("not answering", refused.Message, StringComparison.Ordinal);
 
+        // A registration needs no Redis: accepted, and its UserRegistered event waits in Services' outbox.
+        var joinedDuringOutage = await UsersApi.RegisterAsync(Platform.Client(), UsersApi.NewEmail());
+
         // Back, with its append-only file: ready again by itself.
         _redis.Start();
         var recovered = await UntilOkAsync(learner, "/api/users/me", TimeSpan.FromSeconds(10));
@@ -116,6 +119,16 @@ public sealed class RedisFaultTests(ITestOutputHelper output) : IDisposable
         await using var other = await ConnectAsync(learnerToken);
         var reopened = await other.InvokeAsync<SessionSnapshot>("OpenExercise", "python-greet");
         Assert.StartsWith("# 3\n# 2\n# 1\n# 0\n", reopened.Files[0].Content, StringComparison.Ordinal);
+
+        // The event of the registration accepted during the outage reached its stream once Redis was back.
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        var stream = Platform.HubSettings["Redis:KeyPrefix"] + "events:" + LearningPlatform.Contracts.Events.UserRegistered.EventType;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!(await redis.GetDatabase().StreamRangeAsync(stream)).Any(e => ((string)e["payload"]!).Contains(joinedDuringOutage.Id, StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the event of a registration accepted during the outage never reached Redis");
+            await Task.Delay(200);
+        }
     }
 
     [Fact]

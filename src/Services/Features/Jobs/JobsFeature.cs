@@ -24,6 +24,7 @@ public static class JobsFeature
     public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<JobsOptions>(JobsOptions.SectionName);
+        builder.Services.AddHostedService<RecurringJobsKeeper>();
         var mongo = builder.Configuration.GetConnectionString("Mongo");
         // The storage and the job activator are this host's own singletons, registered before AddHangfire (which adds
         // them only when none are there): Hangfire's global JobStorage.Current and JobActivator.Current would make
@@ -80,13 +81,42 @@ public static class JobsFeature
             // The gateway forwards /jobs unchanged, so links built from the request's own base path are right.
             DisplayStorageConnectionString = false,
         });
-        var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
-        var recommendations = app.Services.GetRequiredService<IOptions<RecommendationsOptions>>().Value;
-        recurring.AddOrUpdate<RecommendationJobs>(
-            RecommendationJobs.NightlyJobId,
-            j => j.RefreshActiveLearnersAsync(CancellationToken.None),
-            recommendations.NightlyCron,
-            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         return app;
+    }
+}
+
+/// <summary>
+/// Keeps the recurring jobs registered in Hangfire's storage (Redis): at start, and again every
+/// <see cref="JobsOptions.RecurringRegistrationInterval"/>, so that a Redis that was emptied gets them back without
+/// a restart, and a Redis that was down at start does not stop the process.
+/// </summary>
+internal sealed partial class RecurringJobsKeeper(IRecurringJobManager recurring, IOptions<RecommendationsOptions> recommendations, IOptions<JobsOptions> options,
+    ILogger<RecurringJobsKeeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                recurring.AddOrUpdate<RecommendationJobs>(
+                    RecommendationJobs.NightlyJobId,
+                    j => j.RefreshActiveLearnersAsync(CancellationToken.None),
+                    recommendations.Value.NightlyCron,
+                    new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.RegistrationFailed(logger, e.Message);
+            }
+
+            await Task.Delay(options.Value.RecurringRegistrationInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 6010, Level = LogLevel.Warning, Message = "Could not register the recurring jobs yet: {Reason}")]
+        public static partial void RegistrationFailed(ILogger logger, string reason);
     }
 }

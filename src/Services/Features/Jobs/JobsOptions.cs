@@ -28,4 +28,8 @@ public sealed class JobsOptions
     /// <summary>Longest a dashboard session cookie lives (never longer than the token inside it).</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan DashboardSessionLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How often the recurring jobs are registered again (a no-op unless Redis lost them).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan RecurringRegistrationInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
