@@ -69,9 +69,10 @@ public sealed partial class OutboxRelay(IServiceProvider services, IConnectionMu
             {
                 await RelayAsync(outbox, stoppingToken);
             }
-            catch (Exception e) when (DependencyUnavailableHandler.IsOutage(e) || e is RedisException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                Log.Waiting(logger, e.Message);
+                // Redis down, or anything else: the events stay in the outbox; never stop the host over them.
+                Log.Waiting(logger, e.GetType().Name + ": " + e.Message);
             }
 
             try

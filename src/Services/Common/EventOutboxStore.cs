@@ -50,7 +50,7 @@ internal sealed class EventOutboxStore(IDocumentStoreFactory stores) : IEventOut
     }
 
     public async Task<IReadOnlyList<OutgoingEvent>> PendingAsync(int max, CancellationToken cancellationToken) =>
-        [.. (await _messages.FindAsync(_ => true, new FindOptions<OutboxMessage> { SortBy = m => m.Sequence, Limit = max }, cancellationToken))
+        [.. (await _messages.FindAsync(m => m.Sequence >= 0, new FindOptions<OutboxMessage> { SortBy = m => m.Sequence, Limit = max }, cancellationToken))
             .Select(m => new OutgoingEvent(m.Id, m.Stream, m.Type, m.Time, m.CorrelationId, m.Payload))];
 
     public Task RemoveAsync(string id, CancellationToken cancellationToken) => _messages.DeleteAsync(id, cancellationToken);

@@ -95,6 +95,7 @@ internal sealed partial class RecurringJobsKeeper(IRecurringJobManager recurring
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await Task.Yield(); // Hangfire's calls are synchronous: not on the host's start path
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -105,7 +106,7 @@ internal sealed partial class RecurringJobsKeeper(IRecurringJobManager recurring
                     recommendations.Value.NightlyCron,
                     new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 Log.RegistrationFailed(logger, e.Message);
             }

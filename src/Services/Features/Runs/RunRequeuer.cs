@@ -22,7 +22,7 @@ public sealed partial class RunRequeuer(RunStore store, RunQueue queue, IOptions
             {
                 await RequeueLostAsync(stoppingToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 Log.CheckFailed(logger, e.Message); // Redis still down: the next tick looks again
             }

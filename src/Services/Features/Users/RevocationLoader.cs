@@ -18,7 +18,7 @@ public sealed partial class RevocationLoader(UserCollections collections, TokenR
         {
             await EnsureLoadedAsync(cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             Log.Failed(logger, e);
         }
@@ -35,7 +35,7 @@ public sealed partial class RevocationLoader(UserCollections collections, TokenR
             {
                 await EnsureLoadedAsync(stoppingToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 Log.Failed(logger, e); // Redis down: the next tick tries again
             }
