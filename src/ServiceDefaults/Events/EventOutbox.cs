@@ -22,7 +22,7 @@ public interface IEventOutbox
     /// <summary>The oldest events not yet in Redis, oldest first.</summary>
     Task<IReadOnlyList<OutgoingEvent>> PendingAsync(int max, CancellationToken cancellationToken);
 
-    Task RemoveAsync(string id, CancellationToken cancellationToken);
+    Task RemoveAsync(OutgoingEvent e, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -103,7 +103,7 @@ public sealed partial class OutboxRelay(IServiceProvider services, IConnectionMu
                 foreach (var e in pending)
                 {
                     await RedisEventPublisher.AppendAsync(redis, options.Value, e);
-                    await outbox.RemoveAsync(e.Id, cancellationToken);
+                    await outbox.RemoveAsync(e, cancellationToken);
                 }
 
                 Log.Relayed(logger, pending.Count);

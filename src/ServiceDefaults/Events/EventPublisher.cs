@@ -55,7 +55,7 @@ internal sealed class RedisEventPublisher(IConnectionMultiplexer redis, RedisKey
         try
         {
             await AppendAsync(redis, options.Value, e);
-            await outbox.RemoveAsync(e.Id, cancellationToken);
+            await outbox.RemoveAsync(e, cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException || Errors.DependencyUnavailableHandler.IsOutage(ex))
         {

@@ -6,8 +6,11 @@ namespace LearningPlatform.Services.Common;
 /// <summary>An integration event on its way to Redis, kept in Services' document store until Redis has it.</summary>
 public sealed class OutboxMessage : IDocument
 {
-    /// <summary>The event id.</summary>
+    /// <summary><c>{type}:{event id}</c>: event ids are unique within a stream only (a run's id names both its
+    /// <c>RunCompleted</c> and its <c>SubmissionEvaluated</c>).</summary>
     public string Id { get; set; } = "";
+
+    public string EventId { get; set; } = "";
 
     public long Version { get; set; }
 
@@ -36,7 +39,7 @@ internal sealed class EventOutboxStore(IDocumentStoreFactory stores) : IEventOut
     {
         var message = new OutboxMessage
         {
-            Id = e.Id, Stream = e.Stream, Type = e.Type, Time = e.Time, CorrelationId = e.CorrelationId, Payload = e.Payload,
+            Id = Key(e), EventId = e.Id, Stream = e.Stream, Type = e.Type, Time = e.Time, CorrelationId = e.CorrelationId, Payload = e.Payload,
             Sequence = e.Time.UtcTicks,
         };
         try
@@ -45,13 +48,15 @@ internal sealed class EventOutboxStore(IDocumentStoreFactory stores) : IEventOut
         }
         catch (DuplicateKeyException)
         {
-            // the same event (same id) is already waiting: published once
+            // the same event (same type and id) is already waiting: published once
         }
     }
 
     public async Task<IReadOnlyList<OutgoingEvent>> PendingAsync(int max, CancellationToken cancellationToken) =>
         [.. (await _messages.FindAsync(m => m.Sequence >= 0, new FindOptions<OutboxMessage> { SortBy = m => m.Sequence, Limit = max }, cancellationToken))
-            .Select(m => new OutgoingEvent(m.Id, m.Stream, m.Type, m.Time, m.CorrelationId, m.Payload))];
+            .Select(m => new OutgoingEvent(m.EventId, m.Stream, m.Type, m.Time, m.CorrelationId, m.Payload))];
 
-    public Task RemoveAsync(string id, CancellationToken cancellationToken) => _messages.DeleteAsync(id, cancellationToken);
+    public Task RemoveAsync(OutgoingEvent e, CancellationToken cancellationToken) => _messages.DeleteAsync(Key(e), cancellationToken);
+
+    private static string Key(OutgoingEvent e) => e.Type + ":" + e.Id;
 }

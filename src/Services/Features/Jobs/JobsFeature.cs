@@ -53,10 +53,11 @@ public static class JobsFeature
                 Prefix = sp.GetRequiredService<RedisKeys>().Key(options.RedisPrefix).ToString(),
             });
         });
-        builder.Services.AddHangfire(config => config
+        builder.Services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>())));
         if (builder.Configuration.GetValue(JobsOptions.SectionName + ":" + nameof(JobsOptions.RunServer), true))
         {
             builder.Services.AddHangfireServer((sp, server) =>
@@ -119,5 +120,61 @@ internal sealed partial class RecurringJobsKeeper(IRecurringJobManager recurring
     {
         [LoggerMessage(EventId = 6010, Level = LogLevel.Warning, Message = "Could not register the recurring jobs yet: {Reason}")]
         public static partial void RegistrationFailed(ILogger logger, string reason);
+    }
+}
+
+/// <summary>
+/// Hangfire logs through one process-wide provider (its <c>LogProvider</c> is static), set to the logger factory of
+/// the host that configured it last. A process with several hosts (the tests) disposes hosts while others run: this
+/// provider then drops the messages instead of throwing <see cref="ObjectDisposedException"/> into Hangfire's
+/// server, which would stop the host it runs in.
+/// </summary>
+internal sealed class HostLogProvider(ILoggerFactory factory) : Hangfire.Logging.ILogProvider
+{
+    public Hangfire.Logging.ILog GetLogger(string name)
+    {
+        try
+        {
+            return new Forwarder(factory.CreateLogger(name));
+        }
+        catch (ObjectDisposedException)
+        {
+            return new Forwarder(null);
+        }
+    }
+
+    private sealed class Forwarder(ILogger? logger) : Hangfire.Logging.ILog
+    {
+        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null)
+        {
+            if (logger is null)
+            {
+                return false;
+            }
+
+            var level = logLevel switch
+            {
+                Hangfire.Logging.LogLevel.Trace => LogLevel.Trace,
+                Hangfire.Logging.LogLevel.Debug => LogLevel.Debug,
+                Hangfire.Logging.LogLevel.Info => LogLevel.Information,
+                Hangfire.Logging.LogLevel.Warn => LogLevel.Warning,
+                Hangfire.Logging.LogLevel.Error => LogLevel.Error,
+                _ => LogLevel.Critical,
+            };
+            try
+            {
+                if (messageFunc is null)
+                {
+                    return logger.IsEnabled(level);
+                }
+
+                logger.Log(level, 0, messageFunc(), exception, static (message, _) => message);
+                return true;
+            }
+            catch (ObjectDisposedException)
+            {
+                return false;
+            }
+        }
     }
 }

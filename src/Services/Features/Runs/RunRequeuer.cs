@@ -20,7 +20,7 @@ public sealed partial class RunRequeuer(RunStore store, RunQueue queue, IOptions
         {
             try
             {
-                await RequeueLostAsync(stoppingToken);
+                await RequeueLostAsync(time.GetUtcNow(), stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -29,10 +29,10 @@ public sealed partial class RunRequeuer(RunStore store, RunQueue queue, IOptions
         }
     }
 
-    internal async Task<int> RequeueLostAsync(CancellationToken cancellationToken)
+    /// <summary>Queues again the runs the runners lost, as of <paramref name="now"/>; returns how many.</summary>
+    public async Task<int> RequeueLostAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var o = options.Value;
-        var now = time.GetUtcNow();
         var (from, to) = (now - o.RequeueGiveUpAfter, now - o.RequeueAfter);
         var waiting = await store.Runs.FindAsync(
             r => r.FinishedAt == null && r.RequestJson != null && r.SubmittedAt < to && r.SubmittedAt > from,
