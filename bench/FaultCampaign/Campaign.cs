@@ -119,4 +119,7 @@ public sealed class FaultOutcome(string name)
     public double? RestOk { get; set; }
     public double? TypingAgain { get; set; }
     public double? RunOk { get; set; }
+
+    /// <summary>A run the runner had started when the fault struck.</summary>
+    public RunRecord? InFlight { get; set; }
 }

@@ -47,6 +47,9 @@ public sealed partial class Learner(int index, string email, string userId, stri
     public int EditsAccepted => _editsAccepted;
     public bool Synced => _local == _acked && !_needResume;
 
+    [GeneratedRegex("[0-9a-f]{32}")]
+    private static partial Regex Ids();
+
     [GeneratedRegex(@"\n#(\d+)")]
     private static partial Regex SeqLine();
 
@@ -218,7 +221,7 @@ public sealed partial class Learner(int index, string email, string userId, stri
             }
             else if (message.Contains("No session", StringComparison.Ordinal) || message.Contains("Open or resume", StringComparison.Ordinal))
             {
-                ledger.Count("edit refused: session unknown, resuming");
+                ledger.Count("edit refused (\"" + Ids().Replace(message, "<id>").Replace("An error occurred while invoking 'ApplyEdits' on the server. HubException: ", "", StringComparison.Ordinal) + "\"), resuming");
                 _needResume = true;
             }
             else

@@ -18,6 +18,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using FaultCampaign;
 
+const int ProbeLearner = -1;
+const int InFlightLearner = -2;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var config = Config.Parse(args);
@@ -53,7 +55,8 @@ var candidates = new ConcurrentQueue<(string Id, string Token)>();
 await Parallel.ForEachAsync(Enumerable.Range(0, config.Faults.Count), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
     candidates.Enqueue(await NewUserAsync($"revoked{i}")));
 var (_, probeToken) = await NewUserAsync("probe");
-Campaign.Log($"registered {config.Learners} learners, {config.Faults.Count} users to disable and a probe learner");
+var (_, inFlightToken) = await NewUserAsync("inflight");
+Campaign.Log($"registered {config.Learners} learners, {config.Faults.Count} users to disable, a probe learner and one for runs in flight at the faults");
 await Parallel.ForEachAsync(learners, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (l, _) => await l.ConnectAsync());
 Campaign.Log("every learner has opened python-greet on the hub");
 
@@ -67,6 +70,7 @@ var health = new Dictionary<string, Health>
 };
 var background = health.Values.Select(h => h.WatchAsync(stopAll.Token)).ToList();
 background.Add(WatchRevocationsAsync(stopAll.Token));
+background.Add(WatchRunsInFlightAsync(stopAll.Token));
 
 // ---- learners type and run throughout ----
 using var stopWork = new CancellationTokenSource();
@@ -82,6 +86,7 @@ foreach (var fault in config.Faults)
     var outcome = new FaultOutcome(fault);
     outcomes.Add(outcome);
     await DisableOneAsync(outcome);
+    outcome.InFlight = await RunInFlightAsync();
     Campaign.Phase = fault;
     outcome.T0 = Campaign.Now;
     try
@@ -304,6 +309,36 @@ async Task WatchRevocationsAsync(CancellationToken stop)
     }
 }
 
+// The runs in flight at a fault are looked at every 2 s, so that when they finished is known closely.
+async Task WatchRunsInFlightAsync(CancellationToken stop)
+{
+    while (!stop.IsCancellationRequested)
+    {
+        foreach (var r in ledger.Runs.Values.Where(r => r.Learner == InFlightLearner && !r.Finished).ToList())
+        {
+            await PollRunAsync(r);
+        }
+
+        await Task.Delay(2000, stop).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+}
+
+// A run the runner has started (its "started" event seen), so that the fault strikes with a run in flight.
+async Task<RunRecord?> RunInFlightAsync()
+{
+    for (var attempt = 0; attempt < 3; attempt++)
+    {
+        var r = await SubmitAsync(InFlightLearner, inFlightToken, 2);
+        if (r is not null && await rest.WaitForEventAsync($"/api/runs/{r.Id}/events", inFlightToken, "started", TimeSpan.FromSeconds(20)))
+        {
+            return r;
+        }
+    }
+
+    Campaign.Log("could not get a run in flight before the fault");
+    return null;
+}
+
 // Each learner: every ~run-every seconds a run or submit through REST, at most two of its own unfinished at a time (the
 // runner's per-user limit), cycling through a passing submit, a failing submit and a passing run.
 async Task RunLoopAsync(Learner learner, CancellationToken stop)
@@ -427,7 +462,7 @@ async Task<double?> RunProbeAsync(double t0)
     RunRecord? probe = null;
     while (probe is null && Campaign.Now - t0 < config.RecoverLimit)
     {
-        probe = await SubmitAsync(-1, probeToken, kind);
+        probe = await SubmitAsync(ProbeLearner, probeToken, kind);
         if (probe is null)
         {
             await Task.Delay(500);
@@ -467,6 +502,8 @@ Dictionary<string, List<string>> ReadLog(string file, string pattern)
     return found;
 }
 
+static string Who(int learner) => learner switch { ProbeLearner => "probe", InFlightLearner => "in flight at a fault", _ => $"learner {learner}" };
+
 static string Normalize(string verdict) => verdict.Replace("_", "", StringComparison.Ordinal).ToLowerInvariant();
 
 // Verdicts progress counts (RecordSubmission: not internal_error, not rejected).
@@ -474,18 +511,20 @@ static bool Counts(string verdict) => verdict is not ("internalerror" or "reject
 
 static string Fmt(double? seconds) => seconds is null ? "never" : $"{seconds:0.0} s";
 
+string InFlight(FaultOutcome o) => o.InFlight is not { } r ? "-" : r.Finished ? $"{r.Verdict} after {r.FinishedAt - o.T0:0.0} s" : "never finished";
+
 int Report()
 {
     var must = new List<string>();
     Console.WriteLine();
     Console.WriteLine($"== Fault campaign {run}: {config.Learners} learners, an edit every {config.TypeMs} ms each, runs every ~{config.RunEvery} s each ==");
     Console.WriteLine();
-    Console.WriteLine($"{"fault",-12} {"at",7} {"pid",7} {"disabled",9} {"hub ready",10} {"own ready",14} {"REST ok",8} {"typing",8} {"new run",8}  REST answers in the fault's window (status:count; 0 = no answer)");
+    Console.WriteLine($"{"fault",-12} {"at",7} {"pid",7} {"disabled",9} {"hub ready",10} {"own ready",14} {"REST ok",8} {"typing",8} {"new run",8} {"run in flight",24}  REST answers in the fault's window (status:count; 0 = no answer)");
     foreach (var o in outcomes)
     {
         var codes = rest.Codes.Where(kv => kv.Key.Phase == o.Name).OrderBy(kv => kv.Key.Status).Select(kv => $"{kv.Key.Status}:{kv.Value}");
         var bad = rest.Codes.Where(kv => kv.Key.Phase == o.Name && kv.Key.Status >= 500 && kv.Key.Status != 503).Sum(kv => kv.Value);
-        Console.WriteLine($"{o.Name,-12} {o.T0,6:0.0}s {o.Pid,7} {(o.Revoked is null ? "-" : "1"),9} {Fmt(o.HubReady),10} {o.OwnName + " " + Fmt(o.OwnReady),14} {Fmt(o.RestOk),8} {Fmt(o.TypingAgain),8} {Fmt(o.RunOk),8}  {string.Join(' ', codes)}");
+        Console.WriteLine($"{o.Name,-12} {o.T0,6:0.0}s {o.Pid,7} {(o.Revoked is null ? "-" : "1"),9} {Fmt(o.HubReady),10} {o.OwnName + " " + Fmt(o.OwnReady),14} {Fmt(o.RestOk),8} {Fmt(o.TypingAgain),8} {Fmt(o.RunOk),8} {InFlight(o),24}  {string.Join(' ', codes)}");
         if (o.Error is not null)
         {
             must.Add($"{o.Name}: not inflicted ({o.Error})");
@@ -578,17 +617,18 @@ int Report()
         || (r.Verdict is not null && runnerFinished.TryGetValue(r.Id, out var v2) && v2.Any(x => x != r.Verdict))).ToList();
     var twice = runs.Count(r => runnerFinished.TryGetValue(r.Id, out var v) && v.Count > 1);
     var unexpectedRuns = runs.Where(r => r.Finished && r.Verdict != r.Expected).ToList();
-    var unexpected = unexpectedRuns.GroupBy(r => r.Phase).Select(g => $"{g.Key}: {string.Join(", ", g.GroupBy(r => r.Verdict).Select(v => $"{v.Key} {v.Count()}"))}");
-    Console.WriteLine($"Runs: {runs.Count} accepted (202; {runs.Count(r => r.Learner < 0)} of them probes), {runs.Count(r => r.Finished)} finished, {lost.Count} lost (never finished within {config.FinalWait} s), "
+    var unexpected = unexpectedRuns.GroupBy(r => r.Verdict).Select(g => $"{g.Key} {g.Count()}");
+    Console.WriteLine($"Runs: {runs.Count} accepted (202; {runs.Count(r => r.Learner < 0)} of them probes and runs in flight at a fault), {runs.Count(r => r.Finished)} finished, {lost.Count} lost (never finished within {config.FinalWait} s), "
         + $"{twice} run twice by the runners, {conflicting.Count} with conflicting verdicts, {requeued.Count} queued again by Services, {runs.Count(r => r.NotFound > 0)} answered 404 at some point");
-    Console.WriteLine($"  verdicts other than the code's (passed/failed), by the phase the run was accepted in: {(unexpected.Any() ? string.Join("; ", unexpected) : "none")}");
+    Console.WriteLine($"  verdicts other than the code's (passed/failed): {(unexpected.Any() ? string.Join(", ", unexpected) : "none")}");
     foreach (var r in unexpectedRuns.Take(12))
     {
-        Console.WriteLine($"    run {r.Id} ({r.Mode}, {(r.Learner < 0 ? "probe" : $"learner {r.Learner}")}, accepted at {r.AcceptedAt:0.0} s in {r.Phase}, finished by {r.FinishedAt:0.0} s): {r.Verdict}, expected {r.Expected}: {Rest.Shorten(r.Message ?? "")}");
+        var struck = outcomes.Where(o => o.T0 >= r.AcceptedAt && o.T0 <= r.FinishedAt).Select(o => o.Name).ToList();
+        Console.WriteLine($"    run {r.Id} ({r.Mode}, {Who(r.Learner)}, accepted at {r.AcceptedAt:0.0} s, seen finished at {r.FinishedAt:0.0} s; faults meanwhile: {(struck.Count == 0 ? "none" : string.Join(", ", struck))}): {r.Verdict}, expected {r.Expected}: {Rest.Shorten(r.Message ?? "")}");
     }
     foreach (var r in lost.Take(10))
     {
-        Console.WriteLine($"  lost: run {r.Id} ({r.Mode}, learner {r.Learner}, accepted at {r.AcceptedAt:0.0} s in phase {r.Phase}; runner log: {(runnerFinished.TryGetValue(r.Id, out var v) ? string.Join(",", v) : "never finished")}; requeued: {requeued.ContainsKey(r.Id)})");
+        Console.WriteLine($"  lost: run {r.Id} ({r.Mode}, {Who(r.Learner)}, accepted at {r.AcceptedAt:0.0} s in phase {r.Phase}; runner log: {(runnerFinished.TryGetValue(r.Id, out var v) ? string.Join(",", v) : "never finished")}; requeued: {requeued.ContainsKey(r.Id)})");
     }
 
     foreach (var r in conflicting.Take(10))

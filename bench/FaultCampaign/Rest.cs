@@ -94,6 +94,36 @@ public sealed class Rest : IDisposable
         return reply;
     }
 
+    /// <summary>Reads a Server-Sent Events stream until an event of <paramref name="type"/> (true) or its end or the timeout (false).</summary>
+    public async Task<bool> WaitForEventAsync(string path, string token, string type, TimeSpan timeout)
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(timeout);
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                return false;
+            }
+
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
+            while (await reader.ReadLineAsync(cts.Token) is { } line)
+            {
+                if (line == "event: " + type)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+        {
+        }
+
+        return false;
+    }
+
     public static string Shorten(string text) => text.Length <= 300 ? text.ReplaceLineEndings(" ") : text[..300].ReplaceLineEndings(" ") + "…";
 
     public void Dispose() => _http.Dispose();
