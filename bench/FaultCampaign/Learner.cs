@@ -34,6 +34,7 @@ public sealed partial class Learner(int index, string email, string userId, stri
     private int _maxAckedSeq;
     private int _editsAccepted;
     private readonly List<(int FirstNewSeq, double At)> _edits = []; // accepted edits that added keystrokes
+    private readonly Dictionary<long, int> _ackedVersions = []; // session version acknowledged -> keystrokes its text held
 
     public int Index { get; } = index;
     public string Email { get; } = email;
@@ -45,6 +46,10 @@ public sealed partial class Learner(int index, string email, string userId, stri
     public int Typed => _typed;
     public int MaxAckedSeq => _maxAckedSeq;
     public int EditsAccepted => _editsAccepted;
+
+    /// <summary>Session versions acknowledged a second time for a different text (the session went back to an older
+    /// version, e.g. restored from the document store, and counted up again).</summary>
+    public int VersionsReused { get; private set; }
     public bool Synced => _local == _acked && !_needResume;
 
     [GeneratedRegex("[0-9a-f]{32}")]
@@ -255,6 +260,12 @@ public sealed partial class Learner(int index, string email, string userId, stri
             _maxAckedSeq = sentSeq;
         }
 
+        if (_ackedVersions.TryGetValue(version, out var earlier) && earlier != sentSeq)
+        {
+            VersionsReused++;
+        }
+
+        _ackedVersions[version] = sentSeq;
         _acked = sent;
         _version = version;
         _editsAccepted++;
@@ -411,9 +422,10 @@ public sealed partial class Learner(int index, string email, string userId, stri
     /// <summary>The text as a fresh connection opening the exercise sees it.</summary>
     public async Task<string> ReopenAsync()
     {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await using var fresh = Build(Token);
-        await fresh.StartAsync();
-        var snapshot = await fresh.InvokeAsync<SessionSnapshot>("OpenExercise", Exercise);
+        await fresh.StartAsync(timeout.Token);
+        var snapshot = await fresh.InvokeAsync<SessionSnapshot>("OpenExercise", Exercise, timeout.Token);
         return snapshot.Files.First(f => f.Name == File).Content;
     }
 

@@ -602,6 +602,7 @@ int Report()
         must.Add($"{other.Key}: {other.Sum(l => l.Edits)} accepted edits lost by the platform");
     }
 
+    Console.WriteLine($"  session versions acknowledged twice for different texts (a session restored at an older version counts up again): {learners.Sum(l => l.VersionsReused)} ({learners.Count(l => l.VersionsReused > 0)} learners)");
     Console.WriteLine($"  at the end: {finalLost} acknowledged keystrokes ({finalLostEdits} edits) missing from the reopened sessions; {notMatching} sessions differ from the text last acknowledged; {disorder} keystrokes duplicated or out of order; {unsynced} clients not synced; {reopenFailed} reopen failures");
     if (finalLost > 0 || notMatching > 0 || disorder > 0 || reopenFailed > 0 || unsynced > 0)
     {
