@@ -178,11 +178,13 @@ public sealed partial class Learner(int index, string email, string userId, stri
     {
         if (_hub!.State != HubConnectionState.Connected)
         {
+            Attempt(false); // typing, but nothing can be sent
             return;
         }
 
         if (_needResume && !await ResumeAsync())
         {
+            Attempt(false);
             return;
         }
 
