@@ -110,6 +110,9 @@ public sealed class FaultOutcome(string name)
 {
     public string Name { get; } = name;
     public double T0 { get; set; }
+
+    /// <summary>When recovery was measured complete (or given up on).</summary>
+    public double RecoveredAt { get; set; }
     public int Pid { get; set; }
     public string? Revoked { get; set; }
     public string? Error { get; set; }

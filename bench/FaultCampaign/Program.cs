@@ -426,6 +426,7 @@ async Task MeasureRecoveryAsync(FaultOutcome o)
         await Task.Delay(200);
     }
 
+    o.RecoveredAt = Campaign.Now;
     o.RestOk = rest0.IsCompleted ? await rest0 : null;
     o.RunOk = run0.IsCompleted ? await run0 : null;
 }
@@ -624,7 +625,7 @@ int Report()
     Console.WriteLine($"  verdicts other than the code's (passed/failed): {(unexpected.Any() ? string.Join(", ", unexpected) : "none")}");
     foreach (var r in unexpectedRuns.Take(12))
     {
-        var struck = outcomes.Where(o => o.T0 >= r.AcceptedAt && o.T0 <= r.FinishedAt).Select(o => o.Name).ToList();
+        var struck = outcomes.Where(o => o.T0 <= r.FinishedAt && o.RecoveredAt >= r.AcceptedAt).Select(o => o.Name).ToList();
         Console.WriteLine($"    run {r.Id} ({r.Mode}, {Who(r.Learner)}, accepted at {r.AcceptedAt:0.0} s, seen finished at {r.FinishedAt:0.0} s; faults meanwhile: {(struck.Count == 0 ? "none" : string.Join(", ", struck))}): {r.Verdict}, expected {r.Expected}: {Rest.Shorten(r.Message ?? "")}");
     }
     foreach (var r in lost.Take(10))
