@@ -375,7 +375,10 @@ public sealed partial class Learner(int index, string email, string userId, stri
         if (Lost(text, out var edits, out var seconds) > 0)
         {
             ledger.EditLosses.Enqueue(new EditLoss(Campaign.Phase, Index, edits, seconds, how));
-            Campaign.Log($"learner {Index}: the hub's {how} lacks {edits} acknowledged edits ({seconds:0.00} s of typing); sending them again");
+            if (ledger.EditLosses.Count(l => l.Phase == Campaign.Phase) <= 3)
+            {
+                Campaign.Log($"learner {Index}: the hub's {how} lacks {edits} acknowledged edits ({seconds:0.00} s of typing); sending them again (more in the summary)");
+            }
         }
 
         _acked = text;
