@@ -5,7 +5,7 @@
 #
 #   redis_ok [PORT]                   PING answers PONG
 #   start_redis [PORT] [DIR] [LOG]    redis-server with the append-only file (fsync every second), data in DIR
-#                                     (default ./data/redis), waits until it answers
+#                                     (default $LP_DATA_DIR/redis, ./data/redis), waits until it answers
 #   redis_aof_warning [PORT]          prints a warning when the Redis on PORT runs without the append-only file
 #   docker_ok                         `docker info` answers
 #   start_dockerd                     starts $LP_DOCKERD (default: dockerd) detached, unless one runs already; waits
@@ -18,7 +18,8 @@ redis_ok() {
 }
 
 start_redis() {
-  local port=${1:-6379} dir=${2:-$LP_ROOT/data/redis} logfile=${3:-$LP_ROOT/data/logs/redis.log}
+  local data=${LP_DATA_DIR:-$LP_ROOT/data}
+  local port=${1:-6379} dir=${2:-$data/redis} logfile=${3:-$data/logs/redis.log}
   mkdir -p "$dir" "$(dirname "$logfile")"
   infra_log "starting redis-server on 127.0.0.1:$port (append-only file, fsync every second; data in $dir)"
   # --save '': no RDB snapshots; the append-only file is the durable copy (rewritten in the background as it grows).
