@@ -55,7 +55,9 @@ public sealed record SessionSnapshot(
 /// <param name="Version">The session version after the edit (accepted) or the current one (refused).</param>
 /// <param name="Error">Why the edit was refused.</param>
 /// <param name="Snapshot">The current session when refused.</param>
-public sealed record EditResult(bool Accepted, long Version, string? Error, SessionSnapshot? Snapshot);
+/// <param name="Restored">The store lost the session and it was restored from its saved copy (up to about a second
+/// behind): the client keeps its own text and sends it again as one edit on top of <see cref="Snapshot"/>.</param>
+public sealed record EditResult(bool Accepted, long Version, string? Error, SessionSnapshot? Snapshot, bool Restored = false);
 
 /// <summary>One accepted edit as recorded in the session's history.</summary>
 /// <param name="Version">Session version this edit produced (the previous one is <c>Version - 1</c>).</param>

@@ -1,3 +1,6 @@
+using LearningPlatform.ServiceDefaults.Errors;
+using Polly;
+using Polly.Retry;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using LearningPlatform.Contracts.Events;
@@ -27,6 +30,20 @@ internal sealed class RedisRunQueue(
 {
     private readonly RunQueueOptions _o = options.Value;
     private readonly ConcurrentDictionary<string, Task> _inFlight = new();
+
+    // A finished run's outcome (final event, result, acknowledgement) is written once Redis answers again.
+    private readonly ResiliencePipeline _outcomeWrites = new ResiliencePipelineBuilder()
+        .AddTimeout(TimeSpan.FromSeconds(options.Value.OutageRetrySeconds)) // outermost: the whole wait, all attempts
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(DependencyUnavailableHandler.IsOutage),
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromMilliseconds(200),
+            MaxDelay = TimeSpan.FromSeconds(2),
+            UseJitter = true,
+        })
+        .Build();
 
     private string Consumer => _o.ConsumerName ?? identity.Id;
     private RedisKey Requests => keys.Key(RunStreams.Requests);
@@ -158,11 +175,12 @@ internal sealed class RedisRunQueue(
             }
             else
             {
-                completed = await executor.ExecuteAsync(request, e => new ValueTask(PublishEventAsync(db, eventsKey, ttl, e)), ct);
+                completed = await executor.ExecuteAsync(request, e => PublishRunEventAsync(db, eventsKey, ttl, e, ct), ct);
             }
-            // Event id = run id: a run finished twice after a reclaim is recognised as the same fact.
-            await events.PublishAsync(completed, eventId: request.RunId, ct);
-            await db.StreamAcknowledgeAsync(Requests, RunStreams.ConsumerGroup, entry.Id);
+            // Event id = run id: a run finished twice after a reclaim is recognised as the same fact. A Redis outage
+            // here waits (the verdict is the code's, not the outage's); the entry is acknowledged only once it is out.
+            await _outcomeWrites.ExecuteAsync(async token => await events.PublishAsync(completed, eventId: request.RunId, token), ct);
+            await _outcomeWrites.ExecuteAsync(async _ => await db.StreamAcknowledgeAsync(Requests, RunStreams.ConsumerGroup, entry.Id), ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -178,6 +196,26 @@ internal sealed class RedisRunQueue(
     {
         var pending = await db.StreamPendingMessagesAsync(Requests, RunStreams.ConsumerGroup, 1, RedisValue.Null, id, id);
         return pending.Length > 0 ? pending[0].DeliveryCount : 1;
+    }
+
+    /// A run's progress events are best effort while Redis is down (live display only: the run goes on, its verdict
+    /// is its code's); its final event waits for Redis like its result does.
+    private async ValueTask PublishRunEventAsync(IDatabase db, RedisKey key, TimeSpan ttl, RunEvent e, CancellationToken ct)
+    {
+        if (e is RunFinished)
+        {
+            await _outcomeWrites.ExecuteAsync(async _ => await PublishEventAsync(db, key, ttl, e), ct);
+            return;
+        }
+
+        try
+        {
+            await PublishEventAsync(db, key, ttl, e);
+        }
+        catch (Exception ex) when (DependencyUnavailableHandler.IsOutage(ex))
+        {
+            QueueLog.EventDropped(logger, e.RunId, e.GetType().Name);
+        }
     }
 
     private async Task PublishEventAsync(IDatabase db, RedisKey key, TimeSpan ttl, RunEvent e)
@@ -211,6 +249,9 @@ internal static partial class QueueLog
 
     [LoggerMessage(4002, LogLevel.Warning, "Dropped run request {EntryId}: {Reason}")]
     public static partial void Poison(ILogger logger, string entryId, string reason);
+
+    [LoggerMessage(4004, LogLevel.Debug, "Redis unavailable: progress event {EventType} of run {RunId} not recorded")]
+    public static partial void EventDropped(ILogger logger, string runId, string eventType);
 
     [LoggerMessage(4003, LogLevel.Error, "Handling run request {EntryId} failed; it stays pending")]
     public static partial void HandleFailed(ILogger logger, string entryId, Exception exception);

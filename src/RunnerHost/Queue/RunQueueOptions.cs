@@ -29,4 +29,8 @@ public sealed class RunQueueOptions
 
     [Range(10, 1_000_000)] public int EventsMaxLength { get; set; } = 1000;
     [Range(10, 30 * 86_400)] public int EventsTtlSeconds { get; set; } = 3600;
+
+    /// How long a finished run's result waits for Redis to come back before the runner gives up on writing it (the
+    /// request then stays pending and runs again elsewhere).
+    [Range(1, 3600)] public int OutageRetrySeconds { get; set; } = 120;
 }

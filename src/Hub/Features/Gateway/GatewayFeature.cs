@@ -1,4 +1,6 @@
 using System.Threading.RateLimiting;
+using LearningPlatform.ServiceDefaults.Errors;
+using Yarp.ReverseProxy.Forwarder;
 using LearningPlatform.ServiceDefaults;
 using LearningPlatform.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Mvc;
@@ -80,8 +82,33 @@ public static class GatewayFeature
     public static WebApplication MapGateway(this WebApplication app)
     {
         app.Use(RejectOversizedBodies);
-        app.MapReverseProxy();
+        app.MapReverseProxy(proxy => proxy.Use(ServicesUnreachableIs503));
         return app;
+    }
+
+    // Services restarting (or down) is an outage, not a bad gateway: 503 with Retry-After, as for Redis, so clients
+    // wait and try again. Only when nothing was sent yet: a response that started is the service's own answer.
+    private static async Task ServicesUnreachableIs503(HttpContext context, Func<Task> next)
+    {
+        await next();
+        if (context.GetForwarderErrorFeature() is { Error: not ForwarderError.None } error && !context.Response.HasStarted
+            && error.Error is ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.NoAvailableDestinations)
+        {
+            var retryAfter = context.RequestServices.GetRequiredService<IOptions<DependencyOptions>>().Value.RetryAfterSeconds;
+            context.Response.Clear();
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
+                {
+                    Status = StatusCodes.Status503ServiceUnavailable,
+                    Title = "Temporarily unavailable",
+                    Detail = "The platform's services are restarting or not answering. Nothing you saved before is lost; try again in a few seconds.",
+                },
+            });
+        }
     }
 
     // A declared length over the limit is refused before a byte is read; chunked bodies meet Kestrel's own limit.

@@ -137,12 +137,12 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
                 new("lastActivity", now),
                 new("progressAt", now),
                 new("bestPassed", 0),
-                new("version", backup?.Version ?? 0),
+                new("version", RestoredVersion(backup)),
             };
             foreach (var file in seed.StarterFiles)
             {
                 fields.Add(new("f:" + file.Name, saved.GetValueOrDefault(file.Name, file.Content)));
-                fields.Add(new("fv:" + file.Name, backup?.Version ?? 0));
+                fields.Add(new("fv:" + file.Name, RestoredVersion(backup)));
             }
 
             // Two hubs opening the same exercise for the same learner at once: the owner key decides, the loser reads.
@@ -161,6 +161,10 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
 
         throw new InvalidOperationException("The session could not be created: too many concurrent attempts.");
     }
+
+    // A restored session's copy may be up to a second behind versions already acknowledged: it continues well past
+    // them, so no version number is given out twice for different text.
+    private long RestoredVersion(SessionBackupDto? backup) => backup is null ? 0 : backup.Version + _options.RestoreVersionGap;
 
     /// <summary>
     /// One edit in one round trip: when the session is still at the version the edit is based on, sets the file's

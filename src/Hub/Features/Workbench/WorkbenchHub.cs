@@ -125,6 +125,11 @@ public sealed class WorkbenchHub(
             case EditStatus.Stale or EditStatus.OutOfRange:
                 WorkbenchLog.EditRefused(logger, sessionId, outcome.Error!);
                 return new EditResult(false, outcome.Version, outcome.Error, outcome.Current?.ToSnapshot());
+            case EditStatus.UnknownSession when await RestoreAsync(sessionId) is { } restored:
+                // Redis lost the session (emptied): back from the saved copy; the client sends its newer text again.
+                live.Reset(restored);
+                return new EditResult(false, restored.Version, "The session was restored from its saved copy; your editor sends its text again.",
+                    restored.ToSnapshot(), Restored: true);
             default:
                 throw new HubException(outcome.Error);
         }

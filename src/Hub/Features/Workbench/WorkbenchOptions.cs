@@ -43,6 +43,11 @@ public sealed class WorkbenchOptions : IValidatableObject
     [Range(1, 500)]
     public int MaxBackupBatch { get; set; } = 200;
 
+    /// <summary>A session restored from its saved copy continues this many versions after it: more than can have been
+    /// acknowledged since it was saved, so no version number is given out twice.</summary>
+    [Range(1, 1_000_000)]
+    public int RestoreVersionGap { get; set; } = 1000;
+
     /// <summary>Learner files in one session (the exercise's starter files).</summary>
     [Range(1, 100)]
     public int MaxFilesPerSession { get; set; } = 20;

@@ -35,6 +35,21 @@ public sealed class GatewayTests(PlatformFixture platform)
         Assert.Equal(7, cluster.Model.Config.HttpClient?.MaxConnectionsPerServer);
     }
 
+    [Fact]
+    public async Task Services_not_answering_is_a_503_with_retry_after_not_a_502()
+    {
+        // A Hub whose Services address has nothing listening: what it meets while Services restarts.
+        using var hub = platform.NewHub(new() { ["Gateway:ServicesUrl"] = "http://127.0.0.1:9" });
+        using var client = new HttpClient { BaseAddress = new Uri(PlatformFixture.Address(hub.Services)) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", LearningPlatform.Services.Tests.TestTokens.Learner());
+
+        using var response = await client.GetAsync("/api/courses");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
     [Theory]
     [InlineData("not-a-jwt")]
     [InlineData("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl")]

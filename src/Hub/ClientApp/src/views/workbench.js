@@ -82,6 +82,20 @@ export async function workbenchView(exerciseId) {
     renderTabs();
   }
 
+  // Takes the hub's snapshot but keeps this editor's text of the files in `keep` (typed while disconnected or refused,
+  // or acknowledged edits the hub's store lost), to be sent again as one whole difference.
+  function adopt(snapshot, keep) {
+    const local = new Map([...keep].map(name => [name, models.get(name).getValue()]));
+    load(snapshot);
+    remote = true;
+    try {
+      for (const [name, text] of local) {
+        const m = models.get(name);
+        if (m.getValue() !== text) { m.pushEditOperations([], [{ range: m.getFullModelRange(), text }], () => null); dirty.set(name, [null]); }
+      }
+    } finally { remote = false; }
+  }
+
   function renderTabs() {
     const current = editor.getModel();
     tabs.replaceChildren(...[...models.entries()].map(([name, model]) => {
@@ -121,6 +135,8 @@ export async function workbenchView(exerciseId) {
         version = result.version;
         sent.set(file, text);
         fileVersion.set(file, result.version);
+      } else if (result.restored) {
+        adopt(result.snapshot, new Set([...models.keys()].filter(name => sent.has(name)))); // the hub lost the session: ours is newer
       } else if (result.snapshot) {
         load(result.snapshot); // the hub's text wins; typing since is dropped
       }
@@ -140,18 +156,8 @@ export async function workbenchView(exerciseId) {
     if (!session || disposed) return;
     const result = await conn.invoke('Resume', session.sessionId, version);
     if (result.snapshot) {
-      // Text this editor has that the hub does not (typed while disconnected or refused, or acknowledged edits the
-      // hub's store lost): kept, and sent again as one whole difference.
       const ahead = version > result.snapshot.version;
-      const local = new Map([...models].filter(([name]) => sent.has(name) && (dirty.has(name) || ahead)).map(([name, m]) => [name, m.getValue()]));
-      load(result.snapshot);
-      remote = true;
-      try {
-        for (const [name, text] of local) {
-          const m = models.get(name);
-          if (m.getValue() !== text) { m.pushEditOperations([], [{ range: m.getFullModelRange(), text }], () => null); dirty.set(name, [null]); }
-        }
-      } finally { remote = false; }
+      adopt(result.snapshot, new Set([...models.keys()].filter(name => sent.has(name) && (dirty.has(name) || ahead))));
     } else if (result.edits.length) {
       remote = true;
       try {
