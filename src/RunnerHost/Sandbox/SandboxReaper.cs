@@ -44,11 +44,11 @@ internal sealed class SandboxReaper(IDockerClient docker, IOptions<SandboxOption
             var stale = now - created > options.Value.StrayAfterSeconds;
             // Our own containers are always tracked and removed by their run or pool. Another runner's are strays
             // when that runner was on this machine and its process is gone, or when they are older than any run.
-            // A container restarted in place (compose) keeps its host name and often its pid: a sandbox labelled with
-            // our own host and pid but another runner id belongs to the process this one replaced.
+            // (A runner container restarted in place keeps its host name and often its pid: its predecessor's sandboxes
+            // then wait for StrayAfterSeconds. Same host and pid cannot mean "gone": one process may host several runners.)
             var ownerGone = c.Labels.TryGetValue(SandboxLabels.Host, out var host) && host == Environment.MachineName
                 && c.Labels.TryGetValue(SandboxLabels.Pid, out var pidText) && int.TryParse(pidText, CultureInfo.InvariantCulture, out var pid)
-                && (pid == Environment.ProcessId || !Directory.Exists($"/proc/{pid}"));
+                && !Directory.Exists($"/proc/{pid}");
             if (!mine && (stale || ownerGone || startup && created == 0))
             {
                 try

@@ -102,7 +102,17 @@ public sealed partial class OutboxRelay(IServiceProvider services, IConnectionMu
 
                 foreach (var e in pending)
                 {
-                    await RedisEventPublisher.AppendAsync(redis, options.Value, e);
+                    try
+                    {
+                        await RedisEventPublisher.AppendAsync(redis, options.Value, e);
+                    }
+                    catch (Exception ex) when (!DependencyUnavailableHandler.IsOutage(ex) && ex is not OperationCanceledException)
+                    {
+                        // Not an outage: this event can never be appended. Logged whole and set aside, so that the
+                        // events behind it are not held up for ever.
+                        Log.Unsendable(logger, e.Type, e.Id, e.Payload, ex);
+                    }
+
                     await outbox.RemoveAsync(e, cancellationToken);
                 }
 
@@ -122,5 +132,8 @@ public sealed partial class OutboxRelay(IServiceProvider services, IConnectionMu
 
         [LoggerMessage(EventId = 81, Level = LogLevel.Warning, Message = "Events wait in the outbox until Redis answers: {Reason}")]
         public static partial void Waiting(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = 82, Level = LogLevel.Error, Message = "Event {Type} {EventId} cannot be appended to its stream and is dropped from the outbox: {Payload}")]
+        public static partial void Unsendable(ILogger logger, string type, string eventId, string payload, Exception exception);
     }
 }
