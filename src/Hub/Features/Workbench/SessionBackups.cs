@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using LearningPlatform.Contracts.Workbench;
 using LearningPlatform.ServiceDefaults.Auth;
+using LearningPlatform.ServiceDefaults.Errors;
 using Microsoft.Extensions.Options;
 
 namespace LearningPlatform.Hub.Features.Workbench;
@@ -109,10 +110,26 @@ public sealed partial class SessionBackups(
             : $"{Path}?userId={Uri.EscapeDataString(userId!)}&exerciseId={Uri.EscapeDataString(exerciseId!)}";
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.For("hub"));
-        using var response = await clients.CreateClient(ServicesClient.ClientName).SendAsync(request, cancellationToken);
+        HttpResponseMessage response;
+        try
+        {
+            response = await clients.CreateClient(ServicesClient.ClientName).SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new DependencyUnavailableException("Services do not answer.", e);
+        }
+
+        using var _ = response;
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
+        }
+
+        if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+        {
+            // Services is recovering too (e.g. reloading revocations into an emptied Redis): an outage, said as such.
+            throw new DependencyUnavailableException("Services are not ready yet.");
         }
 
         response.EnsureSuccessStatusCode();
