@@ -198,8 +198,10 @@ internal sealed class RedisRunQueue(
         return pending.Length > 0 ? pending[0].DeliveryCount : 1;
     }
 
-    /// A run's progress events are best effort while Redis is down (live display only: the run goes on, its verdict
-    /// is its code's); its final event waits for Redis like its result does.
+    /// A run's progress events are sent without waiting for Redis's answer (in order, on the one connection): while
+    /// Redis is down they are dropped instead of holding up the reading of the sandbox's frames, so the run goes on
+    /// and its verdict is its code's (waiting here once made a run in flight a timeout). Its final event waits for
+    /// Redis like its result does.
     private async ValueTask PublishRunEventAsync(IDatabase db, RedisKey key, TimeSpan ttl, RunEvent e, CancellationToken ct)
     {
         if (e is RunFinished)
@@ -210,7 +212,7 @@ internal sealed class RedisRunQueue(
 
         try
         {
-            await PublishEventAsync(db, key, ttl, e);
+            await PublishEventAsync(db, key, ttl, e, CommandFlags.FireAndForget);
         }
         catch (Exception ex) when (DependencyUnavailableHandler.IsOutage(ex))
         {
@@ -218,7 +220,7 @@ internal sealed class RedisRunQueue(
         }
     }
 
-    private async Task PublishEventAsync(IDatabase db, RedisKey key, TimeSpan ttl, RunEvent e)
+    private async Task PublishEventAsync(IDatabase db, RedisKey key, TimeSpan ttl, RunEvent e, CommandFlags flags = CommandFlags.None)
     {
         var type = e switch
         {
@@ -234,7 +236,7 @@ internal sealed class RedisRunQueue(
         };
         await db.StreamAddAsync(key,
             [new NameValueEntry(RunStreams.EventTypeField, type), new NameValueEntry(RunStreams.EventField, JsonSerializer.Serialize(e, RunJson.Options))],
-            maxLength: _o.EventsMaxLength, useApproximateMaxLength: true);
+            maxLength: _o.EventsMaxLength, useApproximateMaxLength: true, flags: flags);
         _ = db.KeyExpireAsync(key, ttl, flags: CommandFlags.FireAndForget);
     }
 }
