@@ -5,6 +5,7 @@ using System.Text.Json;
 using LearningPlatform.Contracts.Runs;
 using LearningPlatform.Contracts.Workbench;
 using LearningPlatform.Hub.Features.Workbench;
+using LearningPlatform.Hub.Tests.Features.Workbench;
 using LearningPlatform.Services.Tests;
 using LearningPlatform.Services.Tests.Features.Users;
 using Microsoft.AspNetCore.SignalR;
@@ -142,7 +143,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output) : IDisposable
         {
             var session = await hub.InvokeAsync<SessionSnapshot>("OpenExercise", "python-greet");
             Assert.True((await TypeAsync(hub, session, 0, "# typed before the loss\n")).Accepted);
-            await Task.Delay(TimeSpan.FromSeconds(2)); // Workbench:BackupDelay is 1 s
+            await Platform.Hub.UntilSavedAsync(session.SessionId, 1);
         }
 
         using var submitted = await learner.PostAsJsonAsync("/api/runs", new { exerciseId = "python-greet", mode = "submit" });

@@ -30,7 +30,7 @@ internal sealed class CSharpCompiler
 
     // What an ordinary project has as implicit usings (SDK defaults); the tests also get the xunit template's
     // <Using Include="Xunit" />. The solution's internals are visible to the tests, as within one project.
-    private const string SolutionUsings = """
+    private const string SdkUsings = """
         global using System;
         global using System.Collections.Generic;
         global using System.IO;
@@ -38,19 +38,12 @@ internal sealed class CSharpCompiler
         global using System.Net.Http;
         global using System.Threading;
         global using System.Threading.Tasks;
-        [assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Tests")]
+
         """;
 
-    private const string TestUsings = """
-        global using System;
-        global using System.Collections.Generic;
-        global using System.IO;
-        global using System.Linq;
-        global using System.Net.Http;
-        global using System.Threading;
-        global using System.Threading.Tasks;
-        global using Xunit;
-        """;
+    private const string SolutionUsings = SdkUsings + """[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Tests")]""";
+
+    private const string TestUsings = SdkUsings + "global using Xunit;";
 
     private static readonly System.Reflection.Assembly[] XunitAssemblies =
     [

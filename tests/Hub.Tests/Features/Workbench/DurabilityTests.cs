@@ -39,7 +39,7 @@ public sealed class DurabilityTests(WorkbenchFixture fixture)
         var token = WorkbenchFixture.NewLearnerToken(out _);
         await using var learner = await fixture.ConnectAsync(token);
         var session = await OpenAndEditAsync(learner, fixture.ExerciseId);
-        await Task.Delay(TimeSpan.FromSeconds(2)); // Workbench:BackupDelay is 1 s
+        await fixture.Hub.UntilSavedAsync(session.SessionId, 1);
 
         await EmptyWorkbenchKeysAsync();
         await using var again = await fixture.ConnectAsync(token);
@@ -55,7 +55,7 @@ public sealed class DurabilityTests(WorkbenchFixture fixture)
     {
         await using var learner = await fixture.ConnectAsync(WorkbenchFixture.NewLearnerToken(out _));
         var session = await OpenAndEditAsync(learner, fixture.ExerciseId);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await fixture.Hub.UntilSavedAsync(session.SessionId, 1);
 
         await EmptyWorkbenchKeysAsync();
         // A client that had not seen the edit (another tab): the history is gone, so it gets the saved text whole.
@@ -73,7 +73,7 @@ public sealed class DurabilityTests(WorkbenchFixture fixture)
     {
         await using var learner = await fixture.ConnectAsync(WorkbenchFixture.NewLearnerToken(out _));
         var session = await OpenAndEditAsync(learner, fixture.ExerciseId);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await fixture.Hub.UntilSavedAsync(session.SessionId, 1);
         await EmptyWorkbenchKeysAsync();
 
         var refused = await learner.InvokeAsync<EditResult>("ApplyEdits", session.SessionId, WorkbenchFixture.StarterFile, 1L, new[] { new ContentChange(0, 0, "# more\n") });
@@ -89,11 +89,14 @@ public sealed class DurabilityTests(WorkbenchFixture fixture)
     [Fact]
     public async Task Leaving_saves_at_once()
     {
+        // A hub that would save on its own only after a minute: within the wait below, only the save on leaving can.
+        using var slowSaves = fixture.Platform.NewHub(new() { ["Workbench:BackupDelay"] = "00:01:00" });
         var token = WorkbenchFixture.NewLearnerToken(out _);
-        var learner = await fixture.ConnectAsync(token);
-        await OpenAndEditAsync(learner, fixture.ExerciseId);
-        await learner.DisposeAsync(); // well within the backup delay: only the save on leaving can have kept it
-        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        var learner = await fixture.ConnectAsync(token, slowSaves);
+        var session = await OpenAndEditAsync(learner, fixture.ExerciseId);
+
+        await learner.DisposeAsync();
+        await slowSaves.UntilSavedAsync(session.SessionId, 1);
 
         await EmptyWorkbenchKeysAsync();
         await using var again = await fixture.ConnectAsync(token);
@@ -107,7 +110,7 @@ public sealed class DurabilityTests(WorkbenchFixture fixture)
     {
         await using var owner = await fixture.ConnectAsync(WorkbenchFixture.NewLearnerToken(out _));
         var session = await OpenAndEditAsync(owner, fixture.ExerciseId);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await fixture.Hub.UntilSavedAsync(session.SessionId, 1);
         await EmptyWorkbenchKeysAsync();
 
         await using var other = await fixture.ConnectAsync(WorkbenchFixture.NewLearnerToken(out _));
