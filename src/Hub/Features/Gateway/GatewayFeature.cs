@@ -114,7 +114,17 @@ public static class GatewayFeature
     // A declared length over the limit is refused before a byte is read; chunked bodies meet Kestrel's own limit.
     private static Task RejectOversizedBodies(HttpContext context, Func<Task> next)
     {
-        var max = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.MaxRequestBodyBytes;
+        var gateway = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        var max = gateway.MaxRequestBodyBytes;
+        if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/api/imports"))
+        {
+            max = gateway.MaxImportBodyBytes;
+            if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = max;
+            }
+        }
+
         if (context.Request.ContentLength > max)
         {
             throw new Microsoft.AspNetCore.Http.BadHttpRequestException($"The request body is larger than the limit of {max} bytes.", StatusCodes.Status413PayloadTooLarge);

@@ -23,6 +23,10 @@ public sealed class GatewayOptions
     [Range(1_024, 64 * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>Largest body of a course import (<c>POST /api/imports</c>: a track archive of a few MB); that endpoint only.</summary>
+    [Range(1_024, 256 * 1024 * 1024)]
+    public long MaxImportBodyBytes { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>Browser origins allowed to call the API (CORS). Empty: same origin only.</summary>
     public string[] CorsOrigins { get; set; } = [];
 

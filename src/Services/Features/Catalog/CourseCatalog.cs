@@ -27,7 +27,8 @@ public sealed class CourseCatalog(CatalogStore store, ILogger<CourseCatalog> log
                 return false;
             }
 
-            if (!module.Exercises.Any(e => e.Id == exerciseId))
+            // Once per course: a retried attach (an import taken over after a crash) must not add it to a second module.
+            if (!course.Modules.Any(m => m.Exercises.Any(e => e.Id == exerciseId)))
             {
                 module.Exercises.Add(new ExerciseRef { Id = exerciseId, Title = title });
             }
@@ -46,9 +47,24 @@ public sealed class CourseCatalog(CatalogStore store, ILogger<CourseCatalog> log
     public Task<bool> DetachExerciseAsync(string courseId, string exerciseId, CancellationToken cancellationToken) =>
         ChangeAsync(courseId, course => course.Modules.Sum(m => m.Exercises.RemoveAll(e => e.Id == exerciseId)) > 0, cancellationToken);
 
+    /// <summary>Stores a new course; false when one with its id exists.</summary>
+    public async Task<bool> CreateAsync(Course course, CancellationToken cancellationToken)
+    {
+        course.RefreshSearchText();
+        try
+        {
+            await store.Courses.InsertAsync(course, cancellationToken);
+            return true;
+        }
+        catch (DuplicateKeyException)
+        {
+            return false;
+        }
+    }
+
     // These writes are small and commute with an instructor's edit, so a lost race is retried on the fresh
     // document instead of being reported to the caller.
-    private async Task<bool> ChangeAsync(string courseId, Func<Course, bool> change, CancellationToken cancellationToken)
+    public async Task<bool> ChangeAsync(string courseId, Func<Course, bool> change, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {

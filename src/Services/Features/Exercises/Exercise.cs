@@ -26,6 +26,10 @@ public sealed class Exercise : IDocument
 
     public string CourseId { get; set; } = "";
 
+    /// <summary>The exercise's name in the track it was imported from (unique in its course): a re-import updates the
+    /// exercise with the same slug in place, so learners' sessions and progress, keyed by <see cref="Id"/>, stay.</summary>
+    public string? Slug { get; set; }
+
     public string Title { get; set; } = "";
 
     /// <summary>Markdown.</summary>
