@@ -128,9 +128,12 @@ public sealed class TrackImporter(
     {
         var o = exerciseOptions.Value;
         var existing = (await exercises.Exercises.FindAsync(e => e.CourseId == course.Id && e.Slug == planned.Slug, cancellationToken: cancellationToken)).FirstOrDefault();
+        // Concepts the course could not take (it is at its limit) are left out rather than making the exercise invalid.
+        var known = course.Concepts.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         var input = new CreateExercise.Request(
             course.Id, null, planned.Title, planned.Instructions, plan.Language,
-            planned.Starter, planned.Tests, null, existing?.Checks().ToList(), planned.Solution, planned.Hints, planned.Taught, planned.Practised,
+            planned.Starter, planned.Tests, null, existing?.Checks().ToList(), planned.Solution, planned.Hints,
+            [.. planned.Taught.Where(known.Contains)], [.. planned.Practised.Where(known.Contains)],
             existing is null ? null : new ExerciseLimits(existing.TimeLimitMs, existing.MemoryLimitMb));
         var errors = ExerciseRules.Validate(input, o, course);
         if (!errors.IsEmpty)
