@@ -258,7 +258,9 @@ internal static class TestWorker
         {
             sb.Append("\n ---> ").Append(inner.GetType().FullName).Append(": ").Append(inner.Message);
         }
-        var frames = (e.StackTrace ?? "").Split('\n').Where(l => !l.Contains(" Xunit.", StringComparison.Ordinal) && !l.Contains("System.Reflection", StringComparison.Ordinal) && !l.Contains("System.Runtime", StringComparison.Ordinal)).Take(8);
+        // The learner's and the test's frames only: not xunit's, reflection's (InvokeStub_*) or this harness's.
+        var frames = (e.StackTrace ?? "").Split('\n').Where(l => !l.Contains(" Xunit.", StringComparison.Ordinal) && !l.Contains("System.Reflection", StringComparison.Ordinal)
+            && !l.Contains("System.Runtime", StringComparison.Ordinal) && !l.Contains(" InvokeStub_", StringComparison.Ordinal) && !l.Contains(" SandboxHarness.", StringComparison.Ordinal)).Take(8);
         foreach (var f in frames)
         {
             sb.Append('\n').Append(f.TrimEnd());

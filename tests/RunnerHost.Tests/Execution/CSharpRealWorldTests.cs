@@ -305,6 +305,11 @@ public sealed class CSharpRealWorldTests(RunnerFixture fx)
         Assert.Contains("ParkingMeter.Fee", Test(r, MeterNames[0]).Message);
         // Assert.Throws saw the wrong exception.
         Assert.Contains("typeof(System.NotImplementedException)", Test(r, MeterNames[4]).Message);
+        // The stack shows the solution's and the test's frames, not the harness's nor reflection's.
+        var total = Test(r, MeterNames[7]).Message!;
+        Assert.Contains("at ParkingMeterTests.Total_of_several_stays()", total);
+        Assert.DoesNotContain("SandboxHarness", total);
+        Assert.DoesNotContain("InvokeStub_", Test(r, MeterNames[3]).Message);
     }
 
     [Fact]
