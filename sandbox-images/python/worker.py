@@ -3,7 +3,7 @@
 Results go to fd 3 as JSON lines, one per event, as each test finishes. Anything the tests print is captured by
 pytest per test; stray output goes to stdout, which the supervisor caps.
 """
-import inspect, io, json, os, sys, types
+import asyncio, inspect, io, json, os, sys, types
 
 import pytest
 import _pytest.runner, _pytest.reports, _pytest.python, _pytest.main, _pytest.unittest  # noqa: F401
@@ -19,6 +19,48 @@ def _getvalue_lenient(self):
 
 
 _pytest.capture.CaptureIO.getvalue = _getvalue_lenient
+
+# Taken before any submitted code runs, so a test's coroutine is run by the real asyncio.run.
+_run_coroutine = asyncio.run
+
+# unittest's subTest() only isolates a block when the result object has addSubTest; pytest 7.2's TestCaseFunction
+# has none (that is the pytest-subtests plugin's job), so the first failing subtest would end the test and its
+# description ("[variation #2] (time=5)") would be lost. Record every subtest here instead, and fail the test once,
+# at its end, with each failing subtest's description and failure.
+_SHOWN_SUBTEST_FAILURES = 20
+
+
+def _add_subtest(self, test_case, subtest, exc_info):
+    subtests = self.__dict__.setdefault("_subtests", {"count": 0, "failed": 0, "shown": []})
+    subtests["count"] += 1
+    if exc_info is None:
+        return
+    subtests["failed"] += 1
+    if len(subtests["shown"]) < _SHOWN_SUBTEST_FAILURES:
+        failure = self.repr_failure(pytest.ExceptionInfo.from_exc_info(exc_info))
+        subtests["shown"].append(subtest._subDescription() + "\n" + str(failure))
+
+
+def _stop_test(self, testcase):
+    subtests = self.__dict__.pop("_subtests", None)
+    if not subtests or not subtests["failed"]:
+        return
+    text = ["%d of %d subtests failed" % (subtests["failed"], subtests["count"]), *subtests["shown"]]
+    if subtests["failed"] > len(subtests["shown"]):
+        text.append("(%d more failing subtests not shown)" % (subtests["failed"] - len(subtests["shown"])))
+    # A failure outside any subtest (setUp, code between subtests, tearDown) belongs to the same report.
+    text += [str(self.repr_failure(e)) for e in self.__dict__.pop("_excinfo", None) or []
+             if not e.errisinstance(pytest.skip.Exception)]
+    try:
+        pytest.fail("\n\n".join(text), pytrace=False)
+    except pytest.fail.Exception:
+        self._addexcinfo(sys.exc_info())
+
+
+_pytest.unittest.TestCaseFunction.addSubTest = _add_subtest
+_pytest.unittest.TestCaseFunction.stopTest = _stop_test
+_pytest.unittest.TestCaseFunction.failfast = False  # read by subTest() after a failing subtest
+
 
 def _make_sender():
     out = os.fdopen(3, "w", encoding="utf-8", errors="replace", buffering=1)
@@ -39,7 +81,7 @@ send, _arm = _make_sender()
 del _make_sender
 
 
-WATCHED = ("builtins", "pytest", "_pytest", "pluggy", "unittest", "json", "os", "inspect")
+WATCHED = ("builtins", "pytest", "_pytest", "pluggy", "unittest", "json", "os", "inspect", "asyncio")
 
 
 def snapshot():
@@ -78,6 +120,25 @@ class Plugin:
                             ("reportchars", ""), ("color", "no"), ("code_highlight", "no")):
             if not hasattr(config.option, name):
                 setattr(config.option, name, value)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem):
+        # pytest without a plugin skips coroutine tests; run each in a fresh event loop, as pytest-asyncio's
+        # auto mode would (plain fixtures only: an async fixture would reach the test as a coroutine).
+        if not inspect.iscoroutinefunction(pyfuncitem.obj):
+            return None
+        args = {n: pyfuncitem.funcargs[n] for n in pyfuncitem._fixtureinfo.argnames}
+        _run_coroutine(pyfuncitem.obj(**args))
+        return True
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_call(self, item):
+        # An async test method of a plain TestCase would be called without being awaited and so pass unrun
+        # (IsolatedAsyncioTestCase awaits its own).
+        case = getattr(item, "_testcase", None)
+        if case is not None and not isinstance(case, unittest.IsolatedAsyncioTestCase) and inspect.iscoroutinefunction(item.obj):
+            method = getattr(case, item.name)
+            setattr(case, item.name, lambda: _run_coroutine(method()))
 
     def pytest_collectreport(self, report):
         if report.failed:
@@ -133,9 +194,8 @@ class Plugin:
 
 def skip_reason(r):
     lr = r.longrepr
-    if isinstance(lr, tuple) and len(lr) == 3:
-        return str(lr[2])
-    return str(lr)
+    reason = str(lr[2]) if isinstance(lr, tuple) and len(lr) == 3 else str(lr)
+    return reason[len("Skipped: "):] if reason.startswith("Skipped: ") else reason
 
 
 def name_of(nodeid):

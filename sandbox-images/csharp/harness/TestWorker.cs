@@ -77,6 +77,10 @@ internal static class TestWorker
                 w.WriteString("message", message is null ? null : Clip(message, 20000));
                 w.WriteString("output", output.Length == 0 ? null : Clip(output, outputChars));
                 w.WriteString("method", test.Method.DeclaringType!.FullName + "." + test.Method.Name);
+                if (TaskOf(test.Method) is { } task)
+                {
+                    w.WriteNumber("taskId", task);
+                }
                 w.WriteNumber("durationMs", (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             });
         }
@@ -112,7 +116,9 @@ internal static class TestWorker
         {
             types = e.Types.Where(t => t is not null).ToArray()!;
         }
-        foreach (var type in types.Where(t => t.IsClass && !t.IsAbstract && t.IsPublic || t.IsNestedPublic).OrderBy(t => t.MetadataToken))
+        // As xunit: public classes, static ones included (abstract and sealed), open generic ones not.
+        foreach (var type in types.Where(t => t.IsClass && (!t.IsAbstract || t.IsSealed) && (t.IsPublic || t.IsNestedPublic) && !t.ContainsGenericParameters)
+            .OrderBy(t => t.MetadataToken))
         {
             foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static).OrderBy(m => m.MetadataToken))
             {
@@ -138,11 +144,10 @@ internal static class TestWorker
                             any = true;
                             continue;
                         }
-                        foreach (var row in rows)
+                        // [InlineData(null)] passes a null array where xunit reads one null argument.
+                        foreach (var row in rows.Select(r => r ?? [null]))
                         {
-                            var ps = method.GetParameters();
-                            var args = string.Join(", ", ps.Select((p, i) => p.Name + ": " + Show(i < row.Length ? row[i] : null)));
-                            list.Add(new TestCase($"{baseName}({args})", method, row, data.Skip ?? fact.Skip, null));
+                            list.Add(new TestCase($"{baseName}({DisplayArguments(method, row)})", method, row, data.Skip ?? fact.Skip, null));
                             any = true;
                         }
                     }
@@ -169,6 +174,10 @@ internal static class TestWorker
         if (test.DataError is not null)
         {
             return ("error", test.DataError);
+        }
+        if (test.Args is not null && ArgumentCountError(test.Method, test.Args.Length) is { } countError)
+        {
+            return ("fail", countError);
         }
         object? instance = null;
         try
@@ -211,10 +220,11 @@ internal static class TestWorker
         {
             return null;
         }
+        var given = args?.Length ?? 0;
         var result = new object?[ps.Length];
         for (var i = 0; i < ps.Length; i++)
         {
-            var value = args is not null && i < args.Length ? args[i] : ps[i].HasDefaultValue ? ps[i].DefaultValue : null;
+            var value = i < given ? args![i] : ps[i].DefaultValue;
             var target = Nullable.GetUnderlyingType(ps[i].ParameterType) ?? ps[i].ParameterType;
             if (value is not null && !target.IsInstanceOfType(value) && value is IConvertible && typeof(IConvertible).IsAssignableFrom(target) && !target.IsEnum)
             {
@@ -225,11 +235,32 @@ internal static class TestWorker
         return result;
     }
 
+    /// Exercism's [Task(n)] (Exercism.Tests.TaskAttribute, compiled into Tests.dll by the host), read from the metadata.
+    private static int? TaskOf(MethodInfo method) =>
+        method.CustomAttributes.FirstOrDefault(a => a.AttributeType.FullName == "Exercism.Tests.TaskAttribute")
+            is { ConstructorArguments: [{ Value: int task }] } ? task : null;
+
+    /// xunit's message for a data row that does not fit the method (missing parameters may have defaults).
+    private static string? ArgumentCountError(MethodInfo method, int given)
+    {
+        var ps = method.GetParameters();
+        return given > ps.Length || ps.Skip(given).Any(p => !p.HasDefaultValue)
+            ? $"The test method expected {ps.Length} parameter value{(ps.Length == 1 ? "" : "s")}, but {given} parameter value{(given == 1 ? " was" : "s were")} provided."
+            : null;
+    }
+
     private static string Describe(Exception e)
     {
         var sb = new StringBuilder();
         sb.Append(e is XunitException ? "" : e.GetType().FullName + ": ").Append(e.Message);
-        var frames = (e.StackTrace ?? "").Split('\n').Where(l => !l.Contains(" Xunit.", StringComparison.Ordinal) && !l.Contains("System.Reflection", StringComparison.Ordinal) && !l.Contains("System.Runtime", StringComparison.Ordinal)).Take(8);
+        // The cause of a wrapper (a failing static constructor of the solution: TypeInitializationException).
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            sb.Append("\n ---> ").Append(inner.GetType().FullName).Append(": ").Append(inner.Message);
+        }
+        // The learner's and the test's frames only: not xunit's, reflection's (InvokeStub_*) or this harness's.
+        var frames = (e.StackTrace ?? "").Split('\n').Where(l => !l.Contains(" Xunit.", StringComparison.Ordinal) && !l.Contains("System.Reflection", StringComparison.Ordinal)
+            && !l.Contains("System.Runtime", StringComparison.Ordinal) && !l.Contains(" InvokeStub_", StringComparison.Ordinal) && !l.Contains(" SandboxHarness.", StringComparison.Ordinal)).Take(8);
         foreach (var f in frames)
         {
             sb.Append('\n').Append(f.TrimEnd());
@@ -237,15 +268,25 @@ internal static class TestWorker
         return sb.ToString();
     }
 
-    private static string Show(object? v) => v switch
+    /// "a: 1, b: \"x\"" as in xunit's display names: values by xunit's own formatter (strings quoted, escaped and cut
+    /// at 50 characters, collections at 5 items), "???" for what the method and the row do not both have.
+    private static string DisplayArguments(MethodInfo method, object?[] row)
     {
-        null => "null",
-        string s => "\"" + s + "\"",
-        char c => "'" + c + "'",
-        bool b => b ? "true" : "false",
-        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
-        System.Collections.IEnumerable e => "[" + string.Join(", ", e.Cast<object?>().Select(Show)) + "]",
-        _ => v.ToString() ?? "",
-    };
+        var ps = method.GetParameters();
+        return string.Join(", ", Enumerable.Range(0, Math.Max(ps.Length, row.Length)).Select(i =>
+            (i < ps.Length ? ps[i].Name : "???") + ": " + (i < row.Length ? Show(row[i]) : ps[i].IsOptional ? Show(ps[i].DefaultValue) : "???")));
+    }
 
+    private static string Show(object? value)
+    {
+        try
+        {
+            return ArgumentFormatter.Format(value);
+        }
+        catch (Exception e)
+        {
+            // The value's own code (ToString, a property) failed; the test still runs and can say more.
+            return $"({e.GetType().Name} while formatting)";
+        }
+    }
 }

@@ -45,6 +45,19 @@ internal sealed class CSharpCompiler
 
     private const string TestUsings = SdkUsings + "global using Xunit;";
 
+    // What the Exercism.Tests package gives Exercism's test files: [Task(n)] on each test of a concept exercise
+    // (`using Exercism.Tests;`). Compiled into the tests; the harness reports the number as the test's task.
+    private const string ExercismTests = """
+        namespace Exercism.Tests
+        {
+            [System.AttributeUsage(System.AttributeTargets.Method)]
+            public sealed class TaskAttribute(int number) : System.Attribute
+            {
+                public int Number { get; } = number;
+            }
+        }
+        """;
+
     private static readonly System.Reflection.Assembly[] XunitAssemblies =
     [
         typeof(Xunit.Assert).Assembly,
@@ -220,7 +233,7 @@ internal sealed class CSharpCompiler
     private static CSharpCompilation TestCompilation(List<SyntaxTree> testTrees, Func<string, string, SyntaxTree> parse, MetadataReference solution) =>
         CSharpCompilation.Create(
             TestsAssemblyName,
-            [.. testTrees, parse(TestUsings, "GlobalUsings.g.cs")],
+            [.. testTrees, parse(TestUsings, "GlobalUsings.g.cs"), parse(ExercismTests, "ExercismTests.g.cs")],
             [.. TestReferences, solution],
             CompilationOptions(OutputKind.DynamicallyLinkedLibrary));
 
