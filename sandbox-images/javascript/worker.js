@@ -16,6 +16,9 @@ const send = (msg) => { try { writeSync(3, (nonce ? nonce + ' ' : '') + stringif
 const clip = (s, n) => (s.length <= n ? s : s.slice(0, n - 1) + '…');
 
 Module.register(pathToFileURL('/opt/sandbox/loader.mjs'));
+// Hooks registered by the code under test would run before ours for every later import (another test file, or
+// '@jest/globals'); it cannot add any (the ES form `import { register } from 'node:module'` is made from this too).
+Module.register = () => { throw new Error('module.register() is not available in tests'); };
 
 // ---- registration ----
 const root = { name: '', children: [], hooks: { beforeAll: [], afterAll: [], beforeEach: [], afterEach: [] }, parent: null };
@@ -168,7 +171,7 @@ const watched = () => [
   Function.prototype.call, Function.prototype.apply, Function.prototype.toString, Promise.prototype.then, Promise.resolve,
   JSON.stringify, JSON.parse, Error.captureStackTrace, Number.isNaN, Math.abs, Math.pow, fs.writeSync, process.hrtime.bigint,
   setTimeout, clearTimeout, setImmediate, globalThis.expect, globalThis.test, globalThis.describe, require('./expect.js').expect,
-  Module._load, Module._extensions['.js'],
+  Module._load, Module._extensions['.js'], Module.register,
 ];
 const before = watched();
 
