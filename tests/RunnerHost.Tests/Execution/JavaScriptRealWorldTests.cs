@@ -237,7 +237,7 @@ public sealed class JavaScriptRealWorldTests(RunnerFixture fx)
         Assert.Contains("Expected: 42\nReceived: 23", byName["asynchronous > calls back later"].Message, StringComparison.Ordinal);
     }
 
-    private Task<(RunResult Result, List<Contracts.Events.RunEvent> Events)> Ledger(string solution) =>
+    private Task<(RunResult Result, List<RunEvent> Events)> Ledger(string solution) =>
         fx.RunAsync(RunLanguage.JavaScript, new RunFile("ledger.js", solution), new RunFile("ledger.spec.js", LedgerSpec, true));
 
     private const string TallySolution = """
