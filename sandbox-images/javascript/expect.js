@@ -658,9 +658,8 @@ function containing(inverse) {
     },
     closeTo(sample, precision = 2) {
       if (typeof sample !== 'number') throw new Error('Expected is not a Number');
-      const m = asym(inverse ? 'NumberNotCloseTo' : 'NumberCloseTo', sample, (v) => flip(typeof v === 'number'
+      return asym(inverse ? 'NumberNotCloseTo' : 'NumberCloseTo', sample, (v) => flip(typeof v === 'number'
         && ((v === Infinity && sample === Infinity) || (v === -Infinity && sample === -Infinity) || Math.abs(sample - v) < Math.pow(10, -precision) / 2)));
-      return m;
     },
   };
 }
