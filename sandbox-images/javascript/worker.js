@@ -5,8 +5,9 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
-const { register } = require('node:module');
-const { expect, jest, state, fmt } = require('./expect.js');
+const util = require('node:util');
+const Module = require('node:module');
+const { expect, jest, state, fmt, pretty, timers } = require('./expect.js');
 
 const writeSync = fs.writeSync;
 const stringify = JSON.stringify;
@@ -14,59 +15,100 @@ let nonce = ''; // the run's report nonce: module-private, never exported or put
 const send = (msg) => { try { writeSync(3, (nonce ? nonce + ' ' : '') + stringify(msg) + '\n'); } catch { /* fd closed by the tests: they count as not run */ } };
 const clip = (s, n) => (s.length <= n ? s : s.slice(0, n - 1) + '…');
 
-register(pathToFileURL('/opt/sandbox/loader.mjs'));
+Module.register(pathToFileURL('/opt/sandbox/loader.mjs'));
+// Hooks registered by the code under test would run before ours for every later import (another test file, or
+// '@jest/globals'); it cannot add any (the ES form `import { register } from 'node:module'` is made from this too).
+Module.register = () => { throw new Error('module.register() is not available in tests'); };
 
 // ---- registration ----
 const root = { name: '', children: [], hooks: { beforeAll: [], afterAll: [], beforeEach: [], afterEach: [] }, parent: null };
 let current = root;
 let hasOnly = false;
 
-function addTest(name, fn, mode) {
+function addTest(name, fn, mode, timeout, args) {
+  if (mode !== 'todo' && typeof fn !== 'function') throw new Error(`Missing second argument. It must be a callback function. Perhaps you want to use \`test.todo\` for a test placeholder.`);
   if (mode === 'only') hasOnly = true;
-  current.children.push({ kind: 'test', name: String(name), fn, mode, parent: current });
+  current.children.push({ kind: 'test', name: String(name), fn, args: args || [], timeout, mode, parent: current });
 }
-function addDescribe(name, fn, mode) {
+function addDescribe(name, fn, mode, _timeout, args) {
+  if (typeof fn !== 'function') throw new Error('Invalid second argument. It must be a callback function.');
   if (mode === 'only') hasOnly = true;
   const block = { kind: 'describe', name: String(name), children: [], hooks: { beforeAll: [], afterAll: [], beforeEach: [], afterEach: [] }, parent: current, mode };
   current.children.push(block);
   const prev = current;
   current = block;
-  try { fn(); } finally { current = prev; }
+  try { fn(...(args || [])); } finally { current = prev; }
 }
-function interpolate(title, row, index) {
-  let i = 0;
-  const args = Array.isArray(row) ? row : [row];
-  let out = String(title).replace(/%[sdifjop#%]/g, (m) => {
-    if (m === '%%') return '%';
-    if (m === '%#') return String(index);
-    const v = args[i++];
-    return m === '%d' || m === '%i' ? String(Math.trunc(Number(v))) : m === '%f' ? String(Number(v)) : typeof v === 'string' && m === '%s' ? v : fmt(v);
-  });
-  if (!Array.isArray(row) && row && typeof row === 'object') out = out.replace(/\$(\w+)/g, (m, k) => (k in row ? fmt(row[k]).replace(/^'|'$/g, '') : m));
-  return out;
+
+// Titles of .each rows as Jest writes them: printf placeholders (util.format, %p pretty-format, %# index,
+// %$ number) for array rows; $name and $name.path (pretty-format for non-primitives) and $# for table rows.
+function arrayTitle(title, row, index) {
+  let out = String(title).replace(/%#/g, String(index)).replace(/%\$/g, String(index + 1));
+  for (const value of row) {
+    const m = /%[sdifjoOp]/.exec(out.replace(/%%/g, '  '));
+    if (!m) break;
+    const text = m[0] === '%p' ? pretty(value, { maxDepth: 1 }) : util.format(m[0], value);
+    out = out.slice(0, m.index) + text.replace(/%/g, '\u0000') + out.slice(m.index + 2);
+  }
+  return out.replace(/%%/g, '%').replace(/\u0000/g, '%');
+}
+function tableTitle(title, row, index) {
+  const keys = Object.keys(row).sort((a, b) => b.length - a.length).map((k) => k.replace(/[$]/g, '\\$'));
+  if (!keys.length) return String(title).replace('$#', String(index));
+  return String(title).replace(new RegExp(`\\$(${keys.join('|')})[.\\w]*`, 'g'), (match) => {
+    let value = row;
+    for (const k of match.slice(1).split('.')) {
+      if (value === null || value === undefined || !Object.prototype.hasOwnProperty.call(Object(value), k)) break;
+      value = value[k];
+    }
+    return value === null || (typeof value !== 'object' && typeof value !== 'function') ? String(value) : pretty(value, { maxDepth: 1 });
+  }).replace('$#', String(index));
+}
+// A tagged template table: the first line names the columns, then one value per cell.
+function templateRows(strings, values) {
+  const headings = strings[0].replace(/\s+$/, '').split('|').map((h) => h.trim()).filter(Boolean);
+  if (!headings.length || values.length % headings.length !== 0) {
+    throw new Error(`Not enough arguments supplied for given headings:\n${headings.join(' | ')}\n\nReceived:\n${fmt(values)}\n\nMissing ${headings.length - (values.length % headings.length)} argument(s)`);
+  }
+  const rows = [];
+  for (let i = 0; i < values.length; i += headings.length) {
+    const row = {};
+    headings.forEach((h, j) => { row[h] = values[i + j]; });
+    rows.push(row);
+  }
+  return rows;
 }
 function withEach(adder, mode) {
-  return (table) => (title, fn) => table.forEach((row, i) => {
-    const bound = (...a) => fn(...(Array.isArray(row) ? row : [row]), ...a);
-    bound.source = fn;
-    adder(interpolate(title, row, i), bound, mode);
-  });
+  return (table, ...values) => (title, fn, timeout) => {
+    let rows, named = false;
+    if (Array.isArray(table) && Array.isArray(table.raw)) { rows = templateRows(table, values); named = true; }
+    else if (Array.isArray(table)) rows = table;
+    else throw new Error(`.each must be called with an Array or Tagged Template Literal.\n\nInstead was called with: ${pretty(table, { maxDepth: 1 })}`);
+    rows.forEach((row, i) => {
+      const args = named || !Array.isArray(row) ? [row] : row;
+      adder(named ? tableTitle(title, row, i) : arrayTitle(title, args, i), fn, mode, timeout, args);
+    });
+  };
 }
 function makeTestApi(mode) {
-  const t = (name, fn) => addTest(name, fn, mode);
+  const t = (name, fn, timeout) => addTest(name, fn, mode, timeout);
   t.each = withEach(addTest, mode);
   return t;
+}
+function makeDescribeApi(mode) {
+  const d = (name, fn) => addDescribe(name, fn, mode);
+  d.each = withEach(addDescribe, mode);
+  return d;
 }
 const test = makeTestApi('normal');
 test.only = makeTestApi('only');
 test.skip = makeTestApi('skip');
 test.todo = (name) => addTest(name, null, 'todo');
 test.concurrent = test;
-const describe = (name, fn) => addDescribe(name, fn, 'normal');
-describe.only = (name, fn) => addDescribe(name, fn, 'only');
-describe.skip = (name, fn) => addDescribe(name, fn, 'skip');
-describe.each = withEach(addDescribe, 'normal');
-const hook = (kind) => (fn) => current.hooks[kind].push(fn);
+const describe = makeDescribeApi('normal');
+describe.only = makeDescribeApi('only');
+describe.skip = makeDescribeApi('skip');
+const hook = (kind) => (fn, timeout) => { current.hooks[kind].push({ fn, timeout }); };
 
 const testGlobals = {
   describe, test, it: test, xit: test.skip, xtest: test.skip, fit: test.only, xdescribe: describe.skip, fdescribe: describe.only,
@@ -77,7 +119,48 @@ const testGlobals = {
 for (const [name, value] of Object.entries(testGlobals)) {
   Object.defineProperty(globalThis, name, { value, writable: false, configurable: false, enumerable: false });
 }
-for (const f of [expect, test, describe, jest]) Object.freeze(f);
+for (const f of [expect, jest, test, test.only, test.skip, describe, describe.only, describe.skip]) Object.freeze(f);
+
+// ---- modules ----
+// require('@jest/globals') is the same frozen API (ES modules get it from loader.mjs), never a cached module that
+// code could replace.
+const jestGlobals = Object.freeze({ ...testGlobals });
+const loadModule = Module._load;
+Module._load = function (request, parent, isMain) {
+  return request === '@jest/globals' ? jestGlobals : loadModule.call(this, request, parent, isMain);
+};
+// Node 18 cannot require() an ES module. Before the test files load, each ES module that a CommonJS file under
+// /work requires by a literal relative path is imported, and require() returns its namespace (what require(esm)
+// returns in later Node versions, and close to babel's interop: named exports plus `default`).
+const ESM_SYNTAX = /(^|\n)\s*(import\s*[\w{*'"]|export\s+(default|const|let|var|function|class|async|\{|\*))/;
+const esModules = new Map(); // filename -> { ns } | { error }
+const compileJs = Module._extensions['.js'];
+function requireEsm(module, filename) {
+  const m = esModules.get(filename);
+  if (!m) throw new Error(`require() of the ES module ${filename}: require it with a literal relative path, or import it`);
+  if (m.error) throw m.error;
+  module.exports = m.ns;
+}
+Module._extensions['.js'] = function (module, filename) {
+  return esModules.has(filename) ? requireEsm(module, filename) : compileJs.call(this, module, filename);
+};
+Module._extensions['.mjs'] = requireEsm;
+
+async function importRequiredEsModules(files) {
+  const isEsm = (file) => file.endsWith('.mjs') || (file.endsWith('.js') && ESM_SYNTAX.test(fs.readFileSync(file, 'utf8')));
+  for (const f of files) {
+    const file = path.join('/work', f);
+    let source;
+    try { source = fs.readFileSync(file, 'utf8'); } catch { continue; }
+    if (!/\.c?js$/.test(file) || (file.endsWith('.js') && ESM_SYNTAX.test(source))) continue;
+    const req = Module.createRequire(file);
+    for (const m of source.matchAll(/\brequire\s*\(\s*(['"])(\.{1,2}(?:\/[^'"]*)?)\1\s*\)/g)) {
+      let target;
+      try { target = req.resolve(m[2]); if (esModules.has(target) || !isEsm(target)) continue; } catch { continue; }
+      try { esModules.set(target, { ns: await import(pathToFileURL(target).href) }); } catch (error) { esModules.set(target, { error }); }
+    }
+  }
+}
 
 // Built-ins the harness and matchers rely on; checked after the run (a submission could patch them to make
 // failing assertions pass).
@@ -88,27 +171,40 @@ const watched = () => [
   Function.prototype.call, Function.prototype.apply, Function.prototype.toString, Promise.prototype.then, Promise.resolve,
   JSON.stringify, JSON.parse, Error.captureStackTrace, Number.isNaN, Math.abs, Math.pow, fs.writeSync, process.hrtime.bigint,
   setTimeout, clearTimeout, setImmediate, globalThis.expect, globalThis.test, globalThis.describe, require('./expect.js').expect,
+  Module._load, Module._extensions['.js'], Module.register,
 ];
 const before = watched();
 
 // ---- running ----
-const TEST_TIMEOUT_MS = 5000;
-function callWithTimeout(fn, ctx) {
+// The harness's own timers: jest.useFakeTimers() replaces the globals that tests see.
+const realSetTimeout = setTimeout, realClearTimeout = clearTimeout, realSetImmediate = setImmediate;
+function callWithTimeout(fn, args, timeout, ctx) {
+  const ms = timeout > 0 ? timeout : state.timeout;
   return new Promise((resolve, reject) => {
     let settled = false;
-    const timer = setTimeout(() => { if (!settled) { settled = true; reject(new Error(`Exceeded timeout of ${TEST_TIMEOUT_MS} ms for a ${ctx}.`)); } }, TEST_TIMEOUT_MS);
-    const finish = (err) => { if (settled) return; settled = true; clearTimeout(timer); err ? reject(err) : resolve(); };
+    const finish = (ok, err) => { if (settled) return; settled = true; realClearTimeout(timer); ok ? resolve() : reject(err); };
+    const timer = realSetTimeout(() => finish(false, new Error(`Exceeded timeout of ${ms} ms for a ${ctx}.\nAdd a timeout value to this ${ctx} to increase the timeout, if this is a long-running ${ctx}. See https://jestjs.io/docs/api#testname-fn-timeout.`)), ms);
     try {
-      if (fn.length > 0) {
-        const done = (err) => finish(err ? (err instanceof Error ? err : new Error(String(err))) : undefined);
-        done.fail = (m) => finish(new Error(m));
-        fn(done);
+      if (fn.length > args.length) { // takes a done callback
+        let called = false, returned = false, early = null;
+        const end = (ok, err) => { if (returned) finish(ok, err); else early = early || [ok, err]; };
+        const done = (err) => {
+          if (called) { currentTestError = currentTestError || new Error('Expected done to be called once, but it was called multiple times.'); return; }
+          called = true;
+          if (err === undefined || err === null) end(true);
+          else end(false, err instanceof Error ? err : new Error('Failed: ' + pretty(err)));
+        };
+        done.fail = (m) => end(false, new Error(m === undefined ? 'Failed' : 'Failed: ' + m));
+        const r = fn(...args, done);
+        returned = true;
+        if (r !== undefined) finish(false, new Error("Test functions cannot both take a 'done' callback and return something. Either use a 'done' callback, or return a promise."));
+        else if (early) finish(...early);
       } else {
-        const r = fn();
-        if (r && typeof r.then === 'function') r.then(() => finish(), (e) => finish(e || new Error('rejected')));
-        else finish();
+        const r = fn(...args);
+        if (r && typeof r.then === 'function') r.then(() => finish(true), (e) => finish(false, e));
+        else finish(true);
       }
-    } catch (e) { finish(e); }
+    } catch (e) { finish(false, e); }
   });
 }
 
@@ -130,11 +226,12 @@ function skipped(node) {
 }
 function errorText(e) {
   if (e && e.name === 'AssertionError' && e.matcherResult) {
-    const frame = (e.stack || '').split('\n').find((l) => l.includes('/work/'));
+    const stack = String(e.stack || ''); // its message may quote frames of a thrown error: look past it
+    const frame = stack.slice(stack.indexOf(e.message) + e.message.length).split('\n').find((l) => l.includes('/work/'));
     return e.message + (frame ? '\n\n' + frame.trim() : '');
   }
   if (e instanceof Error) return String(e.stack || e.message);
-  return 'thrown: ' + fmt(e);
+  return 'thrown: ' + pretty(e);
 }
 
 let captured = null;
@@ -156,7 +253,7 @@ async function runBlock(block, outputChars, codeOf) {
   let beforeAllError = null;
   if (active.length) {
     for (const h of block.hooks.beforeAll) {
-      try { await callWithTimeout(h, 'hook'); } catch (e) { beforeAllError = beforeAllError || e; }
+      try { await callWithTimeout(h.fn, [], h.timeout, 'hook'); } catch (e) { beforeAllError = beforeAllError || e; }
     }
   }
   for (const child of block.children) {
@@ -176,9 +273,9 @@ async function runBlock(block, outputChars, codeOf) {
       const chain = [];
       for (let n = child.parent; n; n = n.parent) chain.unshift(n);
       try {
-        for (const b of chain) for (const h of b.hooks.beforeEach) await callWithTimeout(h, 'hook');
-        await callWithTimeout(child.fn, 'test');
-        await new Promise((r) => setImmediate(r));
+        for (const b of chain) for (const h of b.hooks.beforeEach) await callWithTimeout(h.fn, [], h.timeout, 'hook');
+        await callWithTimeout(child.fn, child.args, child.timeout, 'test');
+        await new Promise((r) => realSetImmediate(r));
         if (currentTestError) throw currentTestError;
         if (state.expected === -1 && state.assertions === 0) throw new Error('expect.hasAssertions(): no assertions were called');
         if (state.expected >= 0 && state.assertions !== state.expected) throw new Error(`expect.assertions(${state.expected}): ${state.assertions} assertions were called`);
@@ -187,7 +284,7 @@ async function runBlock(block, outputChars, codeOf) {
       }
       for (const b of chain.reverse()) {
         for (const h of b.hooks.afterEach) {
-          try { await callWithTimeout(h, 'hook'); } catch (e) { if (status === 'pass') { status = 'error'; message = 'afterEach failed: ' + errorText(e); } }
+          try { await callWithTimeout(h.fn, [], h.timeout, 'hook'); } catch (e) { if (status === 'pass') { status = 'error'; message = 'afterEach failed: ' + errorText(e); } }
         }
       }
     }
@@ -200,7 +297,7 @@ async function runBlock(block, outputChars, codeOf) {
     });
   }
   if (active.length) {
-    for (const h of block.hooks.afterAll) { try { await callWithTimeout(h, 'hook'); } catch { /* reported with the tests */ } }
+    for (const h of block.hooks.afterAll) { try { await callWithTimeout(h.fn, [], h.timeout, 'hook'); } catch { /* reported with the tests */ } }
   }
 }
 
@@ -213,6 +310,7 @@ async function main() {
   delete run.nonce;
   const outputChars = run.testOutputChars || 500;
   const testFiles = run.files.filter((f) => (run.testFiles || []).includes(f));
+  await importRequiredEsModules(run.files);
   for (const f of testFiles) {
     const file = path.join('/work', f);
     current = root;
@@ -224,8 +322,9 @@ async function main() {
   }
   current = root;
   send({ type: 'collected', tests: allTests(root).map(fullName) });
-  const codeOf = (fn) => { const s = Function.prototype.toString.call(fn.source || fn); const m = s.match(/^(?:async\s*)?(?:function\s*\w*)?\s*\([^)]*\)\s*(?:=>)?\s*\{([\s\S]*)\}\s*$/); return (m ? m[1] : s).replace(/^\n+|\s+$/g, ''); };
+  const codeOf = (fn) => { const s = Function.prototype.toString.call(fn); const m = s.match(/^(?:async\s*)?(?:function\s*\w*)?\s*\([^)]*\)\s*(?:=>)?\s*\{([\s\S]*)\}\s*$/); return (m ? m[1] : s).replace(/^\n+|\s+$/g, ''); };
   await runBlock(root, outputChars, codeOf);
+  timers.restore(); // fake timers left on by a test are not a change to the built-ins
   const after = watched();
   const changed = before.map((f, i) => (after[i] === f ? null : String(i))).filter((x) => x !== null);
   send({ type: 'integrity', ok: changed.length === 0, changed });
