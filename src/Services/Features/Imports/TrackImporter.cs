@@ -177,17 +177,19 @@ public sealed class TrackImporter(
         return (ImportedExerciseStatuses.Imported, null, candidate.Id);
     }
 
-    /// <summary>The reference must pass and the starter must not; a runner that refused or did not answer is asked again.</summary>
+    /// <summary>The reference must pass and the starter must not; a runner that refused, failed or ran out of time is asked again.</summary>
     private async Task<string?> TrialAsync(Exercise candidate, string authorId, CancellationToken cancellationToken)
     {
         var o = options.Value;
         for (var attempt = 0; ; attempt++)
         {
             var trial = await trials.RunAsync(candidate, authorId, cancellationToken);
-            var unchecked_ = !trial.Answered
-                || trial.Reference.Result!.Verdict is RunVerdict.Rejected or RunVerdict.InternalError
+            // Refused, failed or (for the reference) too slow may be the machine's state rather than the exercise's:
+            // asked again before the exercise is called invalid.
+            var again = !trial.Answered
+                || trial.Reference.Result!.Verdict is RunVerdict.Rejected or RunVerdict.InternalError or RunVerdict.Timeout
                 || trial.Starter.Result!.Verdict is RunVerdict.Rejected or RunVerdict.InternalError;
-            if (!unchecked_)
+            if (!again || (attempt >= o.RunnerRetries && trial.Answered))
             {
                 var problems = trial.Problems();
                 return problems.IsEmpty ? null : string.Join(" ", problems.ToDictionary().Values.SelectMany(v => v));
@@ -195,8 +197,7 @@ public sealed class TrackImporter(
 
             if (attempt >= o.RunnerRetries)
             {
-                var why = trial.Answered ? trial.Reference.Result!.Message ?? trial.Starter.Result!.Message : "no answer in time";
-                return $"The sandbox could not check it ({why}); import again to retry.";
+                return "The sandbox did not answer in time; import again to retry.";
             }
 
             await Task.Delay(o.RunnerRetryDelay, time, cancellationToken);
