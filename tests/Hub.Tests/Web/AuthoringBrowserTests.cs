@@ -106,6 +106,9 @@ public sealed class AuthoringBrowserTests(EndToEndFixture fixture) : IAsyncLifet
         await checks.FillAsync("[{ \"call\": \"double.double\", \"args\": [-3], \"expected\": -6, \"description\": \"a negative number\" }]");
         await Expect(page.Locator("[data-error-for='hiddenChecks']")).ToBeEmptyAsync();
         await Expect(page.Locator("#checks-count")).ToHaveTextAsync("1 hidden check: submits are graded.");
+        // Generous limits: on a loaded machine the reference must not fail by timing out.
+        await page.GetByLabel("Time limit (ms)").FillAsync("20000");
+        await page.GetByLabel("Memory limit (MB)").FillAsync("256");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add hint" }).ClickAsync();
         await page.GetByLabel("Hint 1", new() { Exact = true }).FillAsync("Multiply by two.");
         await page.Locator("fieldset", new() { HasTextString = "Concepts taught" }).GetByLabel("Functions").CheckAsync();
@@ -116,7 +119,7 @@ public sealed class AuthoringBrowserTests(EndToEndFixture fixture) : IAsyncLifet
         await page.GetByRole(AriaRole.Button, new() { Name = "Validate" }).ClickAsync();
         var reference = page.Locator("#trial-reference");
         await reference.WaitForAsync(new() { Timeout = Long });
-        Assert.Equal("passed", await reference.GetAttributeAsync("data-verdict"));
+        await Expect(reference).ToHaveAttributeAsync("data-verdict", "passed");
         await Expect(reference.Locator("li[data-test]")).ToHaveCountAsync(1);
         await Expect(reference.Locator("li[data-test*='test_two'][data-status='pass']")).ToHaveCountAsync(1);
         await Expect(reference.Locator("li[data-check='1'][data-status='pass']")).ToContainTextAsync("a negative number");
@@ -130,8 +133,8 @@ public sealed class AuthoringBrowserTests(EndToEndFixture fixture) : IAsyncLifet
 
         // Publish.
         await page.GetByRole(AriaRole.Button, new() { Name = "Publish" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/author/exercises/[0-9a-f]{32}$"), new() { Timeout = Long });
-        await Expect(page.Locator("#save-status")).ToContainTextAsync("Published");
+        await ExpectSavedAsync(page, "Published");
+        Assert.Matches("/author/exercises/[0-9a-f]{32}$", page.Url);
         var exerciseId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
 
         // A learner finds it on the course page and runs the starter: the instructions are rendered, scripts kept out.
@@ -157,12 +160,12 @@ public sealed class AuthoringBrowserTests(EndToEndFixture fixture) : IAsyncLifet
         // The instructor adds a test while the learner has the exercise open.
         await page.GetByLabel("Test file 1 content").FillAsync(MoreTests);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
-        await Expect(page.Locator("#save-status")).ToContainTextAsync("Saved (version 2)", new() { Timeout = Long });
+        await ExpectSavedAsync(page, "Saved (version 2)");
 
         // The learner's session goes on: their code runs against the new version's tests.
         await learner.Page.EvaluateAsync("text => __lp.editor.getModel().setValue(text)", Solution);
         await RunAsync(learner.Page);
-        Assert.Equal("passed", await learner.Page.Locator("#verdict").GetAttributeAsync("data-verdict"));
+        await Expect(learner.Page.Locator("#verdict")).ToHaveAttributeAsync("data-verdict", "passed");
         await Expect(learner.Page.Locator("#test-list li", new() { HasTextString = "test_three" })).ToHaveCountAsync(1);
 
         // The admin's edit is based on version 1: refused, with the reason and a reload that brings version 2.
@@ -175,7 +178,7 @@ public sealed class AuthoringBrowserTests(EndToEndFixture fixture) : IAsyncLifet
         await Expect(admin.Page.Locator("#conflict")).ToBeHiddenAsync();
         await admin.Page.GetByLabel("Hint 1", new() { Exact = true }).FillAsync("Two times n.");
         await admin.Page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
-        await Expect(admin.Page.Locator("#save-status")).ToContainTextAsync("Saved (version 3)", new() { Timeout = Long });
+        await ExpectSavedAsync(admin.Page, "Saved (version 3)");
 
         author.AssertNoConsoleErrors(400);
         learner.AssertNoConsoleErrors();
@@ -209,7 +212,9 @@ public sealed class AuthoringBrowserTests(EndToEndFixture fixture) : IAsyncLifet
         await AssertEveryControlIsLabelledAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Import", Exact = true }).ClickAsync();
 
-        await page.WaitForURLAsync("**/import/imp-1");
+        await page.Locator("#import-progress, .error-summary:not(:empty)").First.WaitForAsync();
+        Assert.Equal("", await page.Locator(".error-summary").Or(page.Locator("#import-problem")).First.InnerTextAsync());
+        Assert.EndsWith("/import/imp-1", page.Url, StringComparison.Ordinal);
         var progress = page.GetByRole(AriaRole.Progressbar, new() { Name = "Import progress" });
         await Expect(progress).ToBeVisibleAsync();
         await Expect(page.Locator("#import-count")).ToContainTextAsync("1 of 3");
@@ -297,6 +302,15 @@ public sealed class AuthoringBrowserTests(EndToEndFixture fixture) : IAsyncLifet
     }
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+
+    /// <summary>Waits for the save's status to say <paramref name="saved"/>; a refused save fails with what the page said.</summary>
+    private static async Task ExpectSavedAsync(IPage page, string saved)
+    {
+        await page.Locator($"#save-status:has-text('{saved}'), .error-summary:not(:empty), #conflict:visible").First.WaitForAsync(new() { Timeout = Long });
+        var problems = await page.Locator(".error-summary, #conflict:visible, [data-error-for]:not(:empty)").AllInnerTextsAsync();
+        Assert.True(problems.All(string.IsNullOrWhiteSpace), "not saved: " + string.Join(" | ", problems));
+        await Expect(page.Locator("#save-status")).ToContainTextAsync(saved);
+    }
 
     /// <summary>Every control on the page has an accessible name: a label, an aria-label, or (buttons, links) its text.</summary>
     private static async Task AssertEveryControlIsLabelledAsync(IPage page)
