@@ -83,7 +83,7 @@ public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHe
         await page.Locator("#verdict[data-verdict]").WaitForAsync(new() { Timeout = Long });
         Assert.NotEqual("passed", await page.Locator("#verdict").GetAttributeAsync("data-verdict"));
         Assert.True(await page.Locator("#test-list .test-message").CountAsync() > 0);
-        await Screenshot(page, "learner-workbench-failing");
+        await Screenshots.TakeAsync(page, "learner-workbench-failing");
 
         // Put the reference solution in (one Monaco edit) and submit: the tests fill in to a verdict.
         var solution = await SolutionAsync("csharp-fizzbuzz");
@@ -96,7 +96,7 @@ public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHe
         Assert.True(tests > 0);
         Assert.Equal(tests, await page.Locator("#test-list li[data-status='pass']").CountAsync());
         await instructor.Page.Locator("#verdict[data-verdict='passed']").WaitForAsync(new() { Timeout = Long });
-        await Screenshot(page, "learner-workbench");
+        await Screenshots.TakeAsync(page, "learner-workbench");
 
         // Replay: the timeline holds every edit; playing it reaches the end, and the start is the starter code.
         await instructor.Page.GetByRole(AriaRole.Button, new() { Name = "Replay session" }).ClickAsync();
@@ -113,7 +113,7 @@ public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHe
         var replayStart = await instructor.Page.EvaluateAsync<string>("() => monaco.editor.getModels().find(m => m.uri.toString().startsWith('inmemory://replay/')).getValue()");
         Assert.Equal(Normalize(starter), Normalize(replayStart));
         await slider.FillAsync(max.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await Screenshot(instructor.Page, "instructor-watch-replay", fullPage: true);
+        await Screenshots.TakeAsync(instructor.Page, "instructor-watch-replay", fullPage: true);
 
         // A second learner is stuck on an error: the dashboard lists them first, then the one who passed.
         await using var second = await _browser.NewPageAsync(BaseUrl);
@@ -130,7 +130,7 @@ public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHe
         await instructor.Page.WaitForFunctionAsync(
             $"() => {{ const rows = [...document.querySelectorAll('#live-sessions tr[data-session]')].map(r => r.dataset.session); const a = rows.indexOf('{secondSession}'); return a >= 0 && a < rows.indexOf('{sessionId}'); }}",
             null, new() { Timeout = Long });
-        await Screenshot(instructor.Page, "instructor-dashboard");
+        await Screenshots.TakeAsync(instructor.Page, "instructor-dashboard");
 
         learner.AssertNoConsoleErrors();
         instructor.AssertNoConsoleErrors();
@@ -262,33 +262,5 @@ public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHe
     {
         output.WriteLine(line);
         Console.WriteLine("[bench] " + line);
-    }
-
-    /// <summary>
-    /// Into the test output folder; with LP_UPDATE_SCREENSHOTS=1 into docs/screenshots instead (the README shows
-    /// those), so that an ordinary test run leaves the working tree clean.
-    /// </summary>
-    private static async Task Screenshot(IPage page, string name, bool fullPage = false)
-    {
-        if (Environment.GetEnvironmentVariable("LP_UPDATE_SCREENSHOTS") != "1")
-        {
-            await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "screenshots", name + ".png"), FullPage = fullPage });
-            return;
-        }
-
-        var dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "LearningPlatform.sln")))
-        {
-            dir = Path.GetDirectoryName(dir);
-        }
-
-        if (dir is null)
-        {
-            return;
-        }
-
-        var folder = Path.Combine(dir, "docs", "screenshots");
-        Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = fullPage });
     }
 }

@@ -38,14 +38,15 @@ export async function accessToken() {
   return refreshing;
 }
 
-export async function api(path, { method = 'GET', body, anonymous = false } = {}) {
+/** JSON in and out; with `contentType` the body (a File or Blob) is sent as it is. */
+export async function api(path, { method = 'GET', body, contentType, anonymous = false } = {}) {
   const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined) headers['Content-Type'] = contentType ?? 'application/json';
   if (!anonymous) {
     const token = await accessToken();
     if (token) headers.Authorization = `Bearer ${token}`;
   }
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(path, { method, headers, body: body === undefined || contentType ? body : JSON.stringify(body) });
   const text = await res.text();
   const data = text ? JSON.parse(text) : null;
   if (!res.ok) throw new ApiError(res.status, data);

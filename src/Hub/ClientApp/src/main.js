@@ -6,6 +6,10 @@ import { signInView } from './views/signin.js';
 import { catalogView, courseView } from './views/catalog.js';
 import { workbenchView } from './views/workbench.js';
 import { dashboardView, watchView } from './views/teach.js';
+// Authoring is for a few: its views load when first opened.
+const author = () => import('./views/author/course.js');
+const exercise = () => import('./views/author/exercise.js');
+const imports = () => import('./views/import.js');
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -19,6 +23,12 @@ const routes = [
   [/^\/exercises\/([^/]+)$/, id => workbenchView(id)],
   [/^\/teach\/([^/]+)$/, id => dashboardView(id)],
   [/^\/watch\/([^/]+)$/, id => watchView(id)],
+  [/^\/author\/courses\/new$/, async () => (await author()).courseEditorView(null)],
+  [/^\/author\/courses\/([^/]+)$/, async id => (await author()).courseEditorView(id)],
+  [/^\/author\/courses\/([^/]+)\/modules\/([^/]+)\/new-exercise$/, async (courseId, moduleId) => (await exercise()).exerciseEditorView({ courseId, moduleId })],
+  [/^\/author\/exercises\/([^/]+)$/, async id => (await exercise()).exerciseEditorView({ exerciseId: id })],
+  [/^\/import$/, async () => (await imports()).importView(me)],
+  [/^\/import\/([^/]+)$/, async id => (await imports()).importView(me, id)],
 ];
 
 export function go(path) {
@@ -54,9 +64,12 @@ function renderNav() {
   nav.replaceChildren();
   if (!me) return;
   const roles = me.roles ?? [];
+  const authors = roles.includes('admin') || roles.includes('instructor');
   nav.append(
     h('ul', {},
       h('li', {}, link('/', 'Catalog')),
+      authors ? h('li', {}, link('/author/courses/new', 'New course')) : null,
+      authors ? h('li', {}, link('/import', 'Import')) : null,
       roles.includes('admin') ? h('li', {}, h('a', { href: '/jobs' }, 'Jobs')) : null,
       h('li', { class: 'who' }, `${me.displayName} (${roles.join(', ')})`),
       h('li', {}, h('button', { type: 'button', id: 'signout', onclick: () => { signOut(); me = null; go('/signin'); } }, 'Sign out'))));

@@ -1,7 +1,7 @@
 // The test panel: fills in test by test from run events, then shows the verdict. Shared by learner and watcher.
 import { h } from './ui.js';
 
-const VERDICTS = {
+export const VERDICTS = {
   passed: 'Passed', failed: 'Failed', compile_error: 'Compile error', timeout: 'Time limit exceeded',
   memory_limit: 'Memory limit exceeded', output_limit: 'Output limit exceeded', runtime_error: 'Runtime error',
   rejected: 'Rejected', internal_error: 'Internal error',

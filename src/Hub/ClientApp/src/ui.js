@@ -16,6 +16,12 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/** Goes to a path of the client without reloading (main.js routes on popstate); `replace` keeps no history entry. */
+export function navigate(path, { replace = false } = {}) {
+  if (replace) history.replaceState(null, '', path); else history.pushState(null, '', path);
+  dispatchEvent(new PopStateEvent('popstate'));
+}
+
 export const link = (href, text, attrs = {}) => h('a', { href, 'data-nav': '', ...attrs }, text);
 
 export function formatMs(ms) {

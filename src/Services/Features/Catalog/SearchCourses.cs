@@ -1,4 +1,6 @@
 using System.Linq.Expressions;
+using System.Security.Claims;
+using LearningPlatform.ServiceDefaults.Auth;
 using LearningPlatform.Services.Common;
 using LearningPlatform.Services.Features.Exercises;
 using LearningPlatform.Storage;
@@ -9,7 +11,8 @@ namespace LearningPlatform.Services.Features.Catalog;
 /// <summary>Lists courses matching text, tag, language and difficulty, a page at a time, with the total.</summary>
 public static class SearchCourses
 {
-    public sealed record Query(string? Q, string? Tag, string? Language, string? Difficulty, int? Page, int? PageSize);
+    /// <param name="Teaching">Only the courses the caller is an instructor of (what an author may pick from).</param>
+    public sealed record Query(string? Q, string? Tag, string? Language, string? Difficulty, int? Page, int? PageSize, bool? Teaching);
 
     public sealed record CourseSummary(
         string Id,
@@ -25,7 +28,7 @@ public static class SearchCourses
     public static RouteHandlerBuilder MapSearchCourses(this IEndpointRouteBuilder group) =>
         group.MapGet("/", HandleAsync)
             .WithName("SearchCourses")
-            .WithSummary("Lists courses matching text, tag, language and difficulty, paged.");
+            .WithSummary("Lists courses matching text, tag, language and difficulty (and, with teaching=true, taught by the caller), paged.");
 
     public static ValidationErrors Validate(Query query, CatalogOptions options)
     {
@@ -59,7 +62,7 @@ public static class SearchCourses
     }
 
     private static async Task<IResult> HandleAsync(
-        [AsParameters] Query query, CatalogStore store, IOptions<CatalogOptions> options, CancellationToken cancellationToken)
+        [AsParameters] Query query, ClaimsPrincipal user, CatalogStore store, IOptions<CatalogOptions> options, CancellationToken cancellationToken)
     {
         var limits = options.Value;
         var errors = Validate(query, limits);
@@ -68,7 +71,7 @@ public static class SearchCourses
             return Results.ValidationProblem(errors.ToDictionary());
         }
 
-        var filter = Filter(query);
+        var filter = Filter(query, user.UserId());
         var page = query.Page ?? 1;
         var pageSize = query.PageSize ?? limits.DefaultPageSize;
         var total = await store.Courses.CountAsync(filter, cancellationToken);
@@ -83,7 +86,7 @@ public static class SearchCourses
     }
 
     /// <summary>The store filter: every word of the text must occur in the normalized search text.</summary>
-    public static Expression<Func<Course, bool>> Filter(Query query)
+    public static Expression<Func<Course, bool>> Filter(Query query, string userId)
     {
         Expression<Func<Course, bool>> filter = c => c.Id != "";
         foreach (var word in (query.Q ?? "").ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -105,6 +108,11 @@ public static class SearchCourses
         if (query.Difficulty is { } difficulty)
         {
             filter = And(filter, c => c.Difficulty == difficulty);
+        }
+
+        if (query.Teaching == true)
+        {
+            filter = And(filter, c => c.Instructors.Contains(userId));
         }
 
         return filter;

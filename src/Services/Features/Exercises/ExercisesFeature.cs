@@ -24,6 +24,7 @@ public static class ExercisesFeature
         exercises.MapCreateExercise();
         exercises.MapUpdateExercise();
         exercises.MapDeleteExercise();
+        exercises.MapValidateExercise();
         return api;
     }
 }

@@ -31,6 +31,21 @@ public sealed class CoursesTests(ServicesFixture fixture)
     }
 
     [Fact]
+    public async Task Search_Teaching_ListsOnlyTheCallersCourses()
+    {
+        var instructorId = TestTokens.NewUserId();
+        var instructor = fixture.Client(TestTokens.Instructor(instructorId));
+        var tag = "teaching-" + Guid.NewGuid().ToString("N")[..8];
+        var mine = await CreateCourseAsync(instructor, NewCourse(tag));
+        var others = await CreateCourseAsync(fixture.Client(TestTokens.Instructor()), NewCourse(tag));
+
+        var teaching = await instructor.GetFromJsonAsync<SearchCourses.Response>("/api/courses?teaching=true&pageSize=100");
+
+        Assert.Equal([mine.Id], teaching!.Items.Select(c => c.Id));
+        Assert.Equal(new[] { mine.Id, others.Id }.Order(), (await SearchAsync("tag=" + tag)).Items.Select(c => c.Id).Order());
+    }
+
+    [Fact]
     public async Task GetCourse_Seeded_HasOrderedExercisesAndConceptGraph()
     {
         var course = await _learner.GetFromJsonAsync<CourseResponse>("/api/courses/python-foundations");

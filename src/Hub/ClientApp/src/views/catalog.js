@@ -23,9 +23,14 @@ export async function courseView(id, me) {
       h('p', {}, link('/', '← Catalog')),
       h('h1', {}, course.title),
       h('p', {}, course.summary),
-      teaches ? h('p', {}, link(`/teach/${encodeURIComponent(course.id)}`, 'Live sessions dashboard', { class: 'button', id: 'dashboard-link' })) : null,
+      teaches ? h('p', { class: 'actions' },
+        link(`/teach/${encodeURIComponent(course.id)}`, 'Live sessions dashboard', { class: 'button', id: 'dashboard-link' }),
+        link(`/author/courses/${encodeURIComponent(course.id)}`, 'Edit course', { class: 'button', id: 'edit-course' })) : null,
       course.modules.map(m => h('section', { class: 'module' },
         h('h2', {}, m.title),
-        h('ul', {}, m.exercises.map(e => h('li', {}, link(`/exercises/${encodeURIComponent(e.id)}`, e.title))))))),
+        h('ul', {}, m.exercises.map(e => h('li', {},
+          link(`/exercises/${encodeURIComponent(e.id)}`, e.title),
+          teaches ? [' ', link(`/author/exercises/${encodeURIComponent(e.id)}`, 'Edit', { class: 'edit-link', 'aria-label': `Edit ${e.title}` })] : null))),
+        teaches ? link(`/author/courses/${encodeURIComponent(course.id)}/modules/${encodeURIComponent(m.id)}/new-exercise`, 'New exercise', { 'aria-label': `New exercise in ${m.title}` }) : null))),
   };
 }

@@ -4,6 +4,7 @@ import { connectHub, connectionIndicator } from '../hub.js';
 import { monaco, createEditor, applyToModel, languageOf } from '../editor.js';
 import { testsPanel } from '../tests-panel.js';
 import { h, link } from '../ui.js';
+import { renderMarkdown } from '../markdown.js';
 
 const MIN_SEND_INTERVAL_MS = 60; // under the hub's 20 edits/s with room to spare
 
@@ -26,7 +27,7 @@ export async function workbenchView(exerciseId) {
       indicator.el),
     h('div', { class: 'wb-body' },
       h('aside', { class: 'instructions', 'aria-label': 'Instructions' },
-        h('h2', {}, 'Instructions'), h('div', { class: 'prose' }, exercise.instructions),
+        h('h2', {}, 'Instructions'), h('div', { class: 'prose', id: 'instructions-text' }, renderMarkdown(exercise.instructions)),
         h('h2', {}, 'Hints from your instructor'), hints),
       h('div', { class: 'wb-main' },
         tabs, editorHost,
