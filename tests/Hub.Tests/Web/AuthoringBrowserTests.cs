@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using LearningPlatform.Hub.Tests.EndToEnd;
 using LearningPlatform.Services.Tests;
+using LearningPlatform.Tests.Shared;
 using Microsoft.Playwright;
 
 namespace LearningPlatform.Hub.Tests.Web;
@@ -239,17 +240,21 @@ public sealed class AuthoringBrowserTests(EndToEndFixture fixture) : IAsyncLifet
         await page.GetByRole(AriaRole.Link, new() { Name = "Open the course" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(course.GetProperty("title").GetString()!);
 
-        // Admins may also let the import make a new course from the track: no courseId then.
+        // Admins may also let the import make a new course from the track (no courseId): here against the real import
+        // API and runner, with a track in the Exercism format.
         await using var admin = await _browser.NewPageAsync(BaseUrl);
-        var adminApi = new FakeImportApi(courseId);
-        await admin.Page.RouteAsync("**/api/imports**", adminApi.HandleAsync);
         await SignInAsync(admin.Page, ServicesFixture.AdminEmail, ServicesFixture.AdminPassword);
         await admin.Page.GotoAsync("/import");
         await admin.Page.GetByLabel("Into the course").SelectOptionAsync(new SelectOptionValue { Label = "A new course made from the track" });
-        await admin.Page.GetByLabel("Track archive (.tar.gz)").SetInputFilesAsync(new FilePayload { Name = "python.tar.gz", MimeType = "application/gzip", Buffer = archive });
+        var track = ExercismTracks.Files("python");
+        var trackSlug = "browser-" + Guid.NewGuid().ToString("N")[..8];
+        track["config.json"] = track["config.json"].Replace("\"slug\": \"python\"", $"\"slug\": \"{trackSlug}\"", StringComparison.Ordinal);
+        await admin.Page.GetByLabel("Track archive (.tar.gz)").SetInputFilesAsync(new FilePayload { Name = "python.tar.gz", MimeType = "application/gzip", Buffer = ExercismTracks.Archive(track) });
         await admin.Page.GetByRole(AriaRole.Button, new() { Name = "Import", Exact = true }).ClickAsync();
-        await Expect(admin.Page.Locator("#import-status")).ToContainTextAsync("Finished", new() { Timeout = Long });
-        Assert.Equal("format=exercism", adminApi.Query);
+        await Expect(admin.Page.Locator("#import-status")).ToContainTextAsync("Finished", new() { Timeout = 180_000 });
+        await Expect(admin.Page.Locator("#import-exercises tr[data-slug='shout'][data-status='imported']")).ToContainTextAsync("Imported");
+        await Expect(admin.Page.Locator("#import-exercises tr[data-slug='broken-example'][data-status='invalid']")).ToContainTextAsync("reference solution does not pass");
+        Assert.Equal($"/courses/exercism-{trackSlug}", await admin.Page.GetByRole(AriaRole.Link, new() { Name = "Open the course" }).GetAttributeAsync("href"));
 
         author.AssertNoConsoleErrors();
         admin.AssertNoConsoleErrors();
