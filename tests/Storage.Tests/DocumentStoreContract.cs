@@ -128,6 +128,23 @@ public abstract class DocumentStoreContract : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task Get_StringsRoundTripExactly_WhitespaceAndEmptyIncluded()
+    {
+        // File contents: a trailing newline, indentation and an empty file are content, not noise.
+        var lesson = NewLesson("ws");
+        lesson.Title = "  def f():\n    pass\n\n";
+        lesson.Note = "";
+        lesson.Tags = ["", " x "];
+        await Lessons.InsertAsync(lesson);
+
+        var stored = await Lessons.GetAsync("ws");
+
+        Assert.Equal("  def f():\n    pass\n\n", stored!.Title);
+        Assert.Equal("", stored.Note);
+        Assert.Equal(["", " x "], stored.Tags);
+    }
+
+    [ContractFact]
     public async Task Get_NullsAndEmptyCollections_RoundTrip()
     {
         await Lessons.InsertAsync(NewLesson("n"));

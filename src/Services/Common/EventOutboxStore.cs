@@ -54,7 +54,7 @@ internal sealed class EventOutboxStore(IDocumentStoreFactory stores) : IEventOut
 
     public async Task<IReadOnlyList<OutgoingEvent>> PendingAsync(int max, CancellationToken cancellationToken) =>
         [.. (await _messages.FindAsync(m => m.Sequence >= 0, new FindOptions<OutboxMessage> { SortBy = m => m.Sequence, Limit = max }, cancellationToken))
-            // LiteDB stores an empty string as null (its mapper's EmptyStringToNull): an event without a correlation id.
+            // Messages stored before strings were kept exactly (LiteDB then turned "" into null) may have none.
             .Select(m => new OutgoingEvent(m.EventId, m.Stream, m.Type, m.Time, m.CorrelationId ?? "", m.Payload))];
 
     public Task RemoveAsync(OutgoingEvent e, CancellationToken cancellationToken) => _messages.DeleteAsync(Key(e), cancellationToken);

@@ -44,7 +44,8 @@ internal sealed class LiteDbDocumentStore : IDocumentStore, IDisposable
 
     public LiteDbDocumentStore(string path)
     {
-        var mapper = new BsonMapper { EnumAsInteger = false };
+        // Strings as they are: LiteDB's defaults trim them and turn "" into null, which would change file contents.
+        var mapper = new BsonMapper { EnumAsInteger = false, TrimWhitespace = false, EmptyStringToNull = false };
         // LiteDB keeps DateTime only: store offsets as UTC instants (millisecond precision, like MongoDB).
         mapper.RegisterType(
             serialize: value => new BsonValue(value.UtcDateTime),

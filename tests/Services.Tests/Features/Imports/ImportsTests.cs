@@ -90,7 +90,7 @@ public sealed class ImportsTests(ServicesFixture fixture)
         var shout = (await admin.GetFromJsonAsync<ExerciseDetails>($"/api/exercises/{byslug["shout"].ExerciseId}/full"))!;
         Assert.Contains("Make `text` loud", shout.Instructions);
         Assert.Equal(["shout.py"], shout.StarterFiles.Select(f => f.Name));
-        Assert.Equal("def shout(text):\n    pass", shout.StarterFiles[0].Content.TrimEnd()); // LiteDB trims trailing whitespace
+        Assert.Equal("def shout(text):\n    pass\n", shout.StarterFiles[0].Content);
         // The example becomes the reference solution under the solution file's name.
         Assert.Equal("shout.py", shout.Solution.Single().Name);
         Assert.Contains("text.upper()", shout.Solution[0].Content);
