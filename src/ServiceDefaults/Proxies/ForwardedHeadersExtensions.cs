@@ -17,17 +17,25 @@ public static class ForwardedHeadersExtensions
         services.AddValidatedOptions<TrustedProxyOptions>(TrustedProxyOptions.SectionName);
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<TrustedProxyOptions>>((forwarded, trusted) =>
         {
+            var proxies = trusted.Value;
+            // The middleware believes every caller when both lists are empty, so "nobody" is no headers at all.
             // Host is not taken over: nothing here builds links from it, and a forged host is one more thing to check.
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            forwarded.ForwardLimit = trusted.Value.ForwardLimit;
-            forwarded.KnownProxies.Clear();
+            forwarded.ForwardedHeaders = proxies.KnownProxies.Length + proxies.KnownNetworks.Length == 0
+                ? ForwardedHeaders.None
+                : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            forwarded.ForwardLimit = proxies.ForwardLimit;
+            // The defaults (loopback) go, from the obsolete list too: for the Hub, loopback is any local client.
+#pragma warning disable ASPDEPR005
+            forwarded.KnownNetworks.Clear();
+#pragma warning restore ASPDEPR005
             forwarded.KnownIPNetworks.Clear();
-            foreach (var proxy in trusted.Value.KnownProxies)
+            forwarded.KnownProxies.Clear();
+            foreach (var proxy in proxies.KnownProxies)
             {
                 forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
             }
 
-            foreach (var network in trusted.Value.KnownNetworks)
+            foreach (var network in proxies.KnownNetworks)
             {
                 forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
             }
