@@ -24,10 +24,7 @@ public static class ForwardedHeadersExtensions
                 ? ForwardedHeaders.None
                 : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             forwarded.ForwardLimit = proxies.ForwardLimit;
-            // The defaults (loopback) go, from the obsolete list too: for the Hub, loopback is any local client.
-#pragma warning disable ASPDEPR005
-            forwarded.KnownNetworks.Clear();
-#pragma warning restore ASPDEPR005
+            // The defaults (loopback) go: for the Hub, loopback is any local client.
             forwarded.KnownIPNetworks.Clear();
             forwarded.KnownProxies.Clear();
             foreach (var proxy in proxies.KnownProxies)
