@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using LearningPlatform.ServiceDefaults;
 using LearningPlatform.ServiceDefaults.Auth;
+using LearningPlatform.ServiceDefaults.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -75,21 +76,10 @@ public static class AccountRateLimits
         return builder;
     }
 
-    // A token bucket per account: the burst at once, then the sustained rate, a token at a time (the partitioned
-    // limiter replenishes every 100 ms, so faster rates come a few tokens per 100 ms). Anonymous callers never get
-    // this far (the endpoints require authorization), but they would share one bucket rather than pass unlimited.
-    private static RateLimitPartition<string> PerAccount(HttpContext http, int burst, int perMinute)
-    {
-        var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMinutes(1).Ticks / perMinute, TimeSpan.FromMilliseconds(100).Ticks));
-        var tokens = (int)Math.Ceiling(perMinute * period.TotalMinutes);
-        return RateLimitPartition.GetTokenBucketLimiter(
+    // A token bucket per account: the burst at once, then the sustained rate. Anonymous callers never get this far
+    // (the endpoints require authorization), but they would share one bucket rather than pass unlimited.
+    private static RateLimitPartition<string> PerAccount(HttpContext http, int burst, int perMinute) =>
+        RateLimitPartition.GetTokenBucketLimiter(
             http.User.Identity?.IsAuthenticated == true ? http.User.UserId() : "",
-            _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = burst,
-                TokensPerPeriod = tokens,
-                ReplenishmentPeriod = period,
-                QueueLimit = 0,
-            });
-    }
+            _ => TokenBuckets.PerMinute(burst, perMinute));
 }

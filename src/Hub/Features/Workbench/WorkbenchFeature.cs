@@ -4,6 +4,7 @@ using LearningPlatform.Hub.Features.Diagnostics;
 using LearningPlatform.ServiceDefaults;
 using LearningPlatform.ServiceDefaults.Auth;
 using LearningPlatform.ServiceDefaults.Events;
+using LearningPlatform.ServiceDefaults.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
@@ -103,31 +104,16 @@ public static class WorkbenchFeature
 
     // Only what opens a connection counts: the negotiation, or a connect without a connection token (skipNegotiation).
     // Long polling's polls and sends, and the WebSocket of a negotiated connection, carry the token and pass.
-    private static Func<HttpContext, RateLimitPartition<string>> NewConnectionsPerAccount(WorkbenchOptions options)
+    private static Func<HttpContext, RateLimitPartition<string>> NewConnectionsPerAccount(WorkbenchOptions options) => context =>
     {
-        var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMinutes(1).Ticks / options.ConnectionsPerMinutePerUser, TimeSpan.FromMilliseconds(100).Ticks));
-        var tokens = (int)Math.Ceiling(options.ConnectionsPerMinutePerUser * period.TotalMinutes);
-        return context =>
-        {
-            var opens = context.Request.Path.Value?.EndsWith("/negotiate", StringComparison.Ordinal) == true
-                || !context.Request.Query.ContainsKey("id");
-            if (!opens || context.User.Identity?.IsAuthenticated != true)
-            {
-                // anonymous requests are refused by the hub's [Authorize] anyway
-                return RateLimitPartition.GetNoLimiter("");
-            }
-
-            return RateLimitPartition.GetTokenBucketLimiter(
-                context.User.UserId(),
-                _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = options.ConnectionBurstPerUser,
-                    TokensPerPeriod = tokens,
-                    ReplenishmentPeriod = period,
-                    QueueLimit = 0,
-                });
-        };
-    }
+        var opens = context.Request.Path.Value?.EndsWith("/negotiate", StringComparison.Ordinal) == true
+            || !context.Request.Query.ContainsKey("id");
+        // anonymous requests are refused by the hub's [Authorize] anyway
+        return opens && context.User.Identity?.IsAuthenticated == true
+            ? RateLimitPartition.GetTokenBucketLimiter(
+                context.User.UserId(), _ => TokenBuckets.PerMinute(options.ConnectionBurstPerUser, options.ConnectionsPerMinutePerUser))
+            : RateLimitPartition.GetNoLimiter("");
+    };
 
     /// <summary>Refuses new hub connections with 503 when the limit is reached; before authentication, so it is cheap.</summary>
     public static WebApplication UseWorkbenchConnectionLimit(this WebApplication app)
