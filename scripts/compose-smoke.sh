@@ -10,7 +10,8 @@
 #   graded submit; finally `docker-compose down -v` and no container of the project or of its runners left.
 # Exits non-zero on any failure. Prints timings.
 # Environment: LP_SMOKE_PROJECT (lpsmoke), LP_SMOKE_PORT (18080, on 127.0.0.1), LP_SMOKE_SKIP_BUILD=1 (use the images
-# as they are), LP_SMOKE_KEEP=1 (leave the stack up for a look; `docker-compose -p lpsmoke down -v` afterwards).
+# as they are), LP_SMOKE_KEEP=1 (leave the stack up for a look; `docker-compose -p lpsmoke down -v` afterwards),
+# LP_SUBNET_PREFIX (172.30.81: the compose network, apart from a default stack's 172.30.80).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PROJECT=${LP_SMOKE_PROJECT:-lpsmoke}
@@ -29,7 +30,9 @@ LP_ADMIN_EMAIL=admin@example.com
 LP_ADMIN_PASSWORD="Smoke-$(head -c 9 /dev/urandom | base64 | tr -d '\n/+=')-1"
 LP_HTTP_PORT=$PORT
 LP_HTTP_BIND=127.0.0.1
-export JWT_SIGNING_KEY LP_ADMIN_EMAIL LP_ADMIN_PASSWORD LP_HTTP_PORT LP_HTTP_BIND
+# A subnet of its own, so that the smoke stack can run beside a stack of the default project.
+LP_SUBNET_PREFIX=${LP_SUBNET_PREFIX:-172.30.81}
+export JWT_SIGNING_KEY LP_ADMIN_EMAIL LP_ADMIN_PASSWORD LP_HTTP_PORT LP_HTTP_BIND LP_SUBNET_PREFIX
 
 runner_hosts=()
 status=1
@@ -160,6 +163,19 @@ negotiate=$(call 200 -X POST "$H/hubs/workbench/negotiate?negotiateVersion=1" -H
 conn=$(jq -r '.connectionToken // empty' <<<"$negotiate")
 [ -n "$conn" ] || fail "negotiate answered without a connectionToken: $negotiate"
 log "negotiate 200 (transports: $(jq -c '[.availableTransports[].transport]' <<<"$negotiate"))"
+
+# The browser client's page keeps its security headers through the entry, and a browser sign-in gets the refresh
+# token as an HttpOnly cookie for the refresh path, which the entry passes on both ways.
+page_headers=$(curl -sS -D - -o /dev/null --max-time 30 "$H/signin")
+grep -qi "^content-security-policy: .*script-src 'self'" <<<"$page_headers" || fail "no Content-Security-Policy on the page: $page_headers"
+grep -qi '^x-content-type-options: nosniff' <<<"$page_headers" || fail "no X-Content-Type-Options on the page"
+jar=$(mktemp)
+call 200 -c "$jar" -X POST "$H/api/auth/login?useCookies=true" -H 'Content-Type: application/json' \
+  -d "$(jq -n --arg e "$LP_ADMIN_EMAIL" --arg p "$LP_ADMIN_PASSWORD" '{email: $e, password: $p}')" >/dev/null || fail "cookie login"
+grep -q $'#HttpOnly_127.0.0.1\tFALSE\t/api/auth/refresh\tFALSE\t[0-9]*\tlp_refresh' "$jar" || fail "no HttpOnly refresh cookie: $(cat "$jar")"
+call 200 -b "$jar" -X POST "$H/api/auth/refresh" -H 'X-Requested-With: smoke' >/dev/null || fail "refresh from the cookie"
+rm -f "$jar"
+log "page security headers and the refresh cookie through the entry: ok"
 
 # The negotiated connection over a WebSocket through the entry: the upgrade must pass, land on the replica that
 # negotiated (affinity), and the SignalR JSON handshake must be answered with {} (no error).

@@ -11,9 +11,11 @@ builder.Services.AddPlatformAuthentication();
 builder.AddGateway();
 builder.AddDiagnostics();
 builder.AddWorkbench();
+builder.AddBrowserSecurity();
 
 var app = builder.Build();
 app.UseServiceDefaults();
+app.UseBrowserSecurity();
 app.UseWorkbenchConnectionLimit();
 app.UseWebClient();
 app.UseCors();

@@ -1,6 +1,7 @@
 using LearningPlatform.ServiceDefaults.Correlation;
 using LearningPlatform.ServiceDefaults.Errors;
 using LearningPlatform.ServiceDefaults.Events;
+using LearningPlatform.ServiceDefaults.Proxies;
 using LearningPlatform.ServiceDefaults.Redis;
 using LearningPlatform.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -36,12 +37,14 @@ public static class Extensions
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.AllowTrailingCommas = false);
         builder.Services.AddRedis();
         builder.Services.AddEventBus();
+        builder.Services.AddTrustedProxies();
         return builder;
     }
 
-    /// <summary>Correlation ids and error handling; first in the pipeline.</summary>
+    /// <summary>The client's address and scheme from trusted proxies, correlation ids and error handling; first in the pipeline.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

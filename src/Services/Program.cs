@@ -33,11 +33,13 @@ builder.AddProgress();
 builder.AddRecommendations();
 builder.AddLearningRecords(); // after Recommendations: reads the mastery a submission just moved
 builder.AddJobs();
+builder.AddAccountRateLimits();
 
 var app = builder.Build();
 app.UseServiceDefaults();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 

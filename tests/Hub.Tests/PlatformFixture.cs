@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace LearningPlatform.Hub.Tests;
 
@@ -24,10 +25,12 @@ public sealed class PlatformFixture : IDisposable
         Services = ServicesFixture.With(servicesSettings);
         var settings = ServicesFixture.Settings(Services.DataDirectory, Services.RedisPrefix);
         settings["Gateway:ServicesUrl"] = Address(Services.Services);
-        // Generous defaults for the suite; the rate-limit tests start a host of their own with low limits.
-        settings["Gateway:AuthPermitLimit"] = "10000";
-        settings["Gateway:ApiRequestsPerSecond"] = "10000";
-        settings["Gateway:ApiBurst"] = "10000";
+        // Generous defaults for the suite (every test signs in from loopback); the rate-limit tests start a host of
+        // their own with the real limits (ProductionLimits) or low ones.
+        foreach (var (key, value) in GenerousLimits)
+        {
+            settings[key] = value;
+        }
         foreach (var (key, value) in hubSettings)
         {
             settings[key] = value;
@@ -35,6 +38,38 @@ public sealed class PlatformFixture : IDisposable
 
         HubSettings = settings;
         Hub = new HubFactory(settings);
+    }
+
+    /// <summary>The Hub's per address and per account limits raised far out of the way of ordinary tests.</summary>
+    public static IReadOnlyDictionary<string, string> GenerousLimits { get; } = new Dictionary<string, string>
+    {
+        ["Gateway:AuthPermitLimit"] = "100000",
+        ["Gateway:FailedSignInLimit"] = "100000",
+        ["Gateway:RegistrationBurstLimit"] = "100000",
+        ["Gateway:RegistrationLimit"] = "100000",
+        ["Gateway:ApiRequestsPerSecond"] = "10000",
+        ["Gateway:ApiBurst"] = "10000",
+        ["Workbench:ConnectionsPerMinutePerUser"] = "100000",
+        ["Workbench:ConnectionBurstPerUser"] = "100000",
+    };
+
+    /// <summary>The limits as a deployment gets them (the options' defaults), to put back over <see cref="GenerousLimits"/>.</summary>
+    public static Dictionary<string, string> ProductionLimits()
+    {
+        var gateway = new LearningPlatform.Hub.Features.Gateway.GatewayOptions();
+        var workbench = new LearningPlatform.Hub.Features.Workbench.WorkbenchOptions();
+        static string S(object value) => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!;
+        return new Dictionary<string, string>
+        {
+            ["Gateway:AuthPermitLimit"] = S(gateway.AuthPermitLimit),
+            ["Gateway:FailedSignInLimit"] = S(gateway.FailedSignInLimit),
+            ["Gateway:RegistrationBurstLimit"] = S(gateway.RegistrationBurstLimit),
+            ["Gateway:RegistrationLimit"] = S(gateway.RegistrationLimit),
+            ["Gateway:ApiRequestsPerSecond"] = S(gateway.ApiRequestsPerSecond),
+            ["Gateway:ApiBurst"] = S(gateway.ApiBurst),
+            ["Workbench:ConnectionsPerMinutePerUser"] = S(workbench.ConnectionsPerMinutePerUser),
+            ["Workbench:ConnectionBurstPerUser"] = S(workbench.ConnectionBurstPerUser),
+        };
     }
 
     /// <summary>The settings the Hub was started with, for tests that start more Hub hosts on the same Services and Redis.</summary>
@@ -91,6 +126,9 @@ public sealed class PlatformFixture : IDisposable
     {
         private readonly Dictionary<string, string> _settings;
 
+        /// <summary>What this Hub logged at Warning and above.</summary>
+        public LogRecorder Logs { get; } = new();
+
         public HubFactory(Dictionary<string, string> settings)
         {
             _settings = settings;
@@ -105,6 +143,8 @@ public sealed class PlatformFixture : IDisposable
             {
                 builder.UseSetting(key, value);
             }
+
+            builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         }
     }
 }

@@ -55,6 +55,11 @@ public sealed class ServicesFixture : WebApplicationFactory<ServicesEntryPoint>
         ["LP_ADMIN_PASSWORD"] = AdminPassword,
         // No runner here: saving an exercise does not wait for its trial runs (the whole-platform tests check those).
         ["Exercises:ValidateWithRunner"] = "false",
+        // Tests run many runs and saves as one account; the rate-limit tests put real limits back.
+        ["RateLimits:RunsPerMinute"] = "100000",
+        ["RateLimits:RunBurst"] = "100000",
+        ["RateLimits:AuthoringPerMinute"] = "100000",
+        ["RateLimits:AuthoringBurst"] = "100000",
     };
 
     /// <summary>A client of the real server, with the bearer token when given.</summary>

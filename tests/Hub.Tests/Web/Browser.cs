@@ -4,7 +4,8 @@ namespace LearningPlatform.Hub.Tests.Web;
 
 /// <summary>
 /// Headless Chromium from the system (Debian's <c>chromium</c>, installed by scripts/prereqs.sh) driven by Playwright;
-/// no browser download. Each page records console errors and uncaught exceptions so a test can fail on them.
+/// no browser download. Each page records console errors and uncaught exceptions so a test can fail on them, Content
+/// Security Policy violations among them (the Hub's policy is on, as in production: Playwright does not bypass it).
 /// </summary>
 public sealed class Browser : IAsyncDisposable
 {
@@ -15,6 +16,11 @@ public sealed class Browser : IAsyncDisposable
         "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync",
     ];
+
+    private const string CspViolationsAsConsoleErrors = """
+        document.addEventListener('securitypolicyviolation', e =>
+          console.error(`CSP violation: ${e.effectiveDirective} refused ${e.blockedURI || 'inline'} at ${e.sourceFile || '?'}:${e.lineNumber}`));
+        """;
 
     private readonly IPlaywright _playwright;
 
@@ -48,6 +54,9 @@ public sealed class Browser : IAsyncDisposable
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
         });
         context.SetDefaultTimeout(30_000);
+        // Chromium reports a blocked script, style, connection or frame as a console error already; the event says
+        // which directive refused what, in every document of the context, so a test fails on it with the reason.
+        await context.AddInitScriptAsync(CspViolationsAsConsoleErrors);
         var page = await context.NewPageAsync();
         var result = new WebPage(context, page);
         page.Console += (_, message) =>

@@ -1,6 +1,7 @@
 // The single-page client: a path router over a few views. The Hub serves index.html for every other path.
+import './csp.js';
 import './styles.css';
-import { api, isSignedIn, signOut } from './api.js';
+import { api, isSignedIn, restoreSession, signOut } from './api.js';
 import { h, link, errorBox } from './ui.js';
 import { signInView } from './views/signin.js';
 import { catalogView, courseView } from './views/catalog.js';
@@ -72,7 +73,7 @@ function renderNav() {
       authors ? h('li', {}, link('/import', 'Import')) : null,
       roles.includes('admin') ? h('li', {}, h('a', { href: '/jobs' }, 'Jobs')) : null,
       h('li', { class: 'who' }, `${me.displayName} (${roles.join(', ')})`),
-      h('li', {}, h('button', { type: 'button', id: 'signout', onclick: () => { signOut(); me = null; go('/signin'); } }, 'Sign out'))));
+      h('li', {}, h('button', { type: 'button', id: 'signout', onclick: async () => { await signOut(); me = null; go('/signin'); } }, 'Sign out'))));
 }
 
 document.addEventListener('click', e => {
@@ -83,4 +84,4 @@ document.addEventListener('click', e => {
 });
 window.addEventListener('popstate', route);
 window.__lp = { go };
-route();
+restoreSession().catch(() => { /* not answering: sign in again */ }).finally(route);

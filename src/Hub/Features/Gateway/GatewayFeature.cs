@@ -18,8 +18,8 @@ namespace LearningPlatform.Hub.Features.Gateway;
 /// </summary>
 public static class GatewayFeature
 {
-    public const string AuthRateLimit = "auth";
     public const string ApiRateLimit = "api";
+    internal const string SignInRoute = "sign-in";
     private const string ServicesCluster = "services";
 
     public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
@@ -37,11 +37,21 @@ public static class GatewayFeature
                     .WithExposedHeaders(ServiceDefaults.Correlation.CorrelationId.HeaderName);
             }
         }));
+        services.AddSingleton<SignInThrottle>();
         services.AddRateLimiter(limiter =>
         {
-            limiter.AddPolicy(AuthRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
-                ClientAddress(ctx),
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.AuthPermitLimit, Window = options.AuthWindow }));
+            // Limits keyed on the client's address (after trusted proxies: ForwardedHeaders), for what has no account
+            // yet. Chained, so a request must pass each that applies to it.
+            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(ctx => ctx.Request.Path.StartsWithSegments("/api/auth")
+                    ? RateLimitPartition.GetSlidingWindowLimiter(ClientAddress(ctx), _ => SlidingWindow(options.AuthPermitLimit, options.AuthWindow))
+                    : RateLimitPartition.GetNoLimiter("")),
+                PartitionedRateLimiter.Create<HttpContext, string>(ctx => IsRegistration(ctx)
+                    ? RateLimitPartition.GetSlidingWindowLimiter(ClientAddress(ctx), _ => SlidingWindow(options.RegistrationBurstLimit, options.RegistrationBurstWindow))
+                    : RateLimitPartition.GetNoLimiter("")),
+                PartitionedRateLimiter.Create<HttpContext, string>(ctx => IsRegistration(ctx)
+                    ? RateLimitPartition.GetSlidingWindowLimiter(ClientAddress(ctx), _ => SlidingWindow(options.RegistrationLimit, options.RegistrationWindow))
+                    : RateLimitPartition.GetNoLimiter("")));
             limiter.AddPolicy(ApiRateLimit, ctx => RateLimitPartition.GetTokenBucketLimiter(
                 ctx.User.Identity?.IsAuthenticated == true ? "u:" + ctx.User.UserId() : ClientAddress(ctx),
                 _ => new TokenBucketRateLimiterOptions
@@ -50,26 +60,12 @@ public static class GatewayFeature
                     TokensPerPeriod = options.ApiRequestsPerSecond,
                     ReplenishmentPeriod = TimeSpan.FromSeconds(1),
                 }));
-            limiter.OnRejected = async (ctx, cancellationToken) =>
-            {
-                var response = ctx.HttpContext.Response;
-                response.StatusCode = StatusCodes.Status429TooManyRequests;
-                if (ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                {
-                    response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                }
-
-                await ctx.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = ctx.HttpContext,
-                    ProblemDetails = new ProblemDetails
-                    {
-                        Status = StatusCodes.Status429TooManyRequests,
-                        Title = "Too many requests",
-                        Detail = "Rate limit exceeded; wait before retrying.",
-                    },
-                });
-            };
+            // Token buckets say when to retry; sliding windows do not: the earliest they free permits is a segment on.
+            limiter.OnRejected = (ctx, _) => WriteTooManyRequestsAsync(
+                ctx.HttpContext,
+                ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter
+                    : SegmentOf(IsRegistration(ctx.HttpContext) ? options.RegistrationBurstWindow : options.AuthWindow),
+                "Rate limit exceeded; wait before retrying.");
         });
         services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<GatewayOptions>>((kestrel, gateway) => kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes);
@@ -82,7 +78,12 @@ public static class GatewayFeature
     public static WebApplication MapGateway(this WebApplication app)
     {
         app.Use(RejectOversizedBodies);
-        app.MapReverseProxy(proxy => proxy.Use(ServicesUnreachableIs503));
+        var signIns = app.Services.GetRequiredService<SignInThrottle>();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(signIns.InvokeAsync);
+            proxy.Use(ServicesUnreachableIs503);
+        });
         return app;
     }
 
@@ -133,20 +134,86 @@ public static class GatewayFeature
         return next();
     }
 
-    private static string ClientAddress(HttpContext context) => "a:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+    /// <summary>
+    /// The key of the client's address for limits: the address itself, or for IPv6 its /64 network (one host usually
+    /// owns a whole /64, so single addresses would cost it nothing to change).
+    /// </summary>
+    internal static string ClientAddress(HttpContext context)
+    {
+        var address = context.Connection.RemoteIpAddress;
+        if (address is null)
+        {
+            return "a:unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? "a:" + new System.Net.IPNetwork(address, 64).BaseAddress + "/64"
+            : "a:" + address;
+    }
+
+    /// <summary>429 with Retry-After and a ProblemDetails body; expected, so not logged above Debug.</summary>
+    internal static async ValueTask WriteTooManyRequestsAsync(HttpContext context, TimeSpan? retryAfter, string detail)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status429TooManyRequests;
+        if (retryAfter is { } wait)
+        {
+            response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = "Too many requests",
+                Detail = detail,
+            },
+        });
+    }
+
+    // Six segments: a window frees its permits a sixth at a time, not all at once at its end.
+    private const int Segments = 6;
+
+    internal static SlidingWindowRateLimiterOptions SlidingWindow(int permits, TimeSpan window) => new()
+    {
+        PermitLimit = permits,
+        Window = window,
+        SegmentsPerWindow = Segments,
+        QueueLimit = 0,
+    };
+
+    /// <summary>When a full sliding window frees permits at the earliest (its leases carry no Retry-After).</summary>
+    internal static TimeSpan SegmentOf(TimeSpan window) => window / Segments;
+
+    private static bool IsRegistration(HttpContext context) =>
+        HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals("/api/auth/register", StringComparison.OrdinalIgnoreCase);
 
     private static RouteConfig[] Routes() =>
     [
         new()
         {
-            // register, login, refresh and logout: open to anonymous callers, strictly limited per address
-            RouteId = "auth", ClusterId = ServicesCluster, Order = 0,
-            Match = new RouteMatch { Path = "/api/auth/{**rest}" },
-            AuthorizationPolicy = "anonymous", RateLimiterPolicy = AuthRateLimit,
+            // open to anonymous callers; failed sign-ins are limited per address after the fact (SignInThrottle)
+            RouteId = SignInRoute, ClusterId = ServicesCluster, Order = 0,
+            Match = new RouteMatch { Path = "/api/auth/login" },
+            AuthorizationPolicy = "anonymous",
         },
         new()
         {
-            RouteId = "api", ClusterId = ServicesCluster, Order = 1,
+            // register, refresh, sign-out: open to anonymous callers, limited per address by the global limiter
+            RouteId = "auth", ClusterId = ServicesCluster, Order = 1,
+            Match = new RouteMatch { Path = "/api/auth/{**rest}" },
+            AuthorizationPolicy = "anonymous",
+        },
+        new()
+        {
+            RouteId = "api", ClusterId = ServicesCluster, Order = 2,
             Match = new RouteMatch { Path = "/api/{**rest}" },
             AuthorizationPolicy = "default", RateLimiterPolicy = ApiRateLimit,
         },
@@ -154,13 +221,13 @@ public static class GatewayFeature
         {
             // the Hangfire dashboard: admins only, refused here already; a browser's token comes in the cookie
             // that POST /api/auth/dashboard-session sets (see AuthExtensions.DashboardCookie)
-            RouteId = "jobs", ClusterId = ServicesCluster, Order = 1,
+            RouteId = "jobs", ClusterId = ServicesCluster, Order = 2,
             Match = new RouteMatch { Path = AuthExtensions.DashboardPath + "/{**rest}" },
             AuthorizationPolicy = AuthExtensions.AdminOnly, RateLimiterPolicy = ApiRateLimit,
         },
         new()
         {
-            RouteId = "openapi", ClusterId = ServicesCluster, Order = 1,
+            RouteId = "openapi", ClusterId = ServicesCluster, Order = 2,
             Match = new RouteMatch { Path = "/openapi/{**rest}", Methods = ["GET"] },
             AuthorizationPolicy = "anonymous", RateLimiterPolicy = ApiRateLimit,
         },

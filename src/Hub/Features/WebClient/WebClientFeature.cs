@@ -5,15 +5,17 @@ namespace LearningPlatform.Hub.Features.WebClient;
 /// <summary>
 /// The browser client (built from <c>ClientApp/</c> into <c>wwwroot/dist</c>): static files, and <c>index.html</c> for
 /// every other page path so that the client's own routes survive a reload. Server paths never fall back to it: an
-/// unknown <c>/api/...</c> stays a 404 rather than a 200 with HTML.
+/// unknown <c>/api/...</c> stays a 404 rather than a 200 with HTML. Every page is sent with a fresh nonce for its
+/// Content Security Policy (<see cref="BrowserSecurity"/>), so <c>index.html</c> is never served as a plain file.
 /// </summary>
 public static class WebClientFeature
 {
+    private const string IndexFile = "index.html";
+
     private static readonly string[] ServerPrefixes = ["/api", "/hubs", "/health", "/metrics", "/openapi", "/jobs", "/dist"];
 
     public static WebApplication UseWebClient(this WebApplication app)
     {
-        app.UseDefaultFiles();
         app.UseStaticFiles(new StaticFileOptions
         {
             // The bundle's names carry no hash: revalidate each time (ETags make that a 304).
@@ -24,23 +26,47 @@ public static class WebClientFeature
 
     public static WebApplication MapWebClient(this WebApplication app)
     {
-        app.MapFallback(async context =>
+        string[] methods = [HttpMethods.Get, HttpMethods.Head];
+        app.MapMethods("/", methods, context => SendPageAsync(app, context)).WithName("WebClientIndex").ExcludeFromDescription().AllowAnonymous();
+        app.MapMethods("/" + IndexFile, methods, context => SendPageAsync(app, context)).WithName("WebClientIndexFile").ExcludeFromDescription().AllowAnonymous();
+        app.MapFallback(context =>
         {
             var path = context.Request.Path;
-            var index = app.Environment.WebRootFileProvider.GetFileInfo("index.html");
             if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
                 || ServerPrefixes.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase))
-                || Path.HasExtension(path.Value)
-                || !index.Exists)
+                || Path.HasExtension(path.Value))
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
-                return;
+                return Task.CompletedTask;
             }
 
-            context.Response.ContentType = "text/html; charset=utf-8";
-            context.Response.Headers[HeaderNames.CacheControl] = "no-cache";
-            await context.Response.SendFileAsync(index, context.RequestAborted);
+            return SendPageAsync(app, context);
         }).WithName("WebClient").ExcludeFromDescription().AllowAnonymous();
         return app;
+    }
+
+    private static async Task SendPageAsync(WebApplication app, HttpContext context)
+    {
+        var index = app.Environment.WebRootFileProvider.GetFileInfo(IndexFile);
+        if (!index.Exists)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        string html;
+        using (var reader = new StreamReader(index.CreateReadStream()))
+        {
+            html = await reader.ReadToEndAsync(context.RequestAborted);
+        }
+
+        // The nonce rides on the page's script element, where the client reads it (ClientApp/src/csp.js) and where
+        // CSS selectors cannot see it (browsers hide nonce attributes from the DOM's attribute values).
+        var nonce = BrowserSecurity.NewPageNonce(context);
+        html = html.Replace("<script ", $"<script nonce=\"{nonce}\" ", StringComparison.Ordinal);
+        context.Response.ContentType = "text/html; charset=utf-8";
+        // A nonce is good for one response only: no cache may keep the page.
+        context.Response.Headers[HeaderNames.CacheControl] = "no-store";
+        await context.Response.WriteAsync(html, context.RequestAborted);
     }
 }

@@ -119,7 +119,12 @@ public sealed class ServicesClient(IHttpClientFactory clients, IMemoryCache cach
             return;
         }
 
-        WorkbenchLog.ServicesError(logger, (int)response.StatusCode, request.Method.Method, request.RequestUri!.ToString());
+        // A rate limit is an expected refusal the learner is told about, not a fault worth a warning.
+        if (response.StatusCode != HttpStatusCode.TooManyRequests)
+        {
+            WorkbenchLog.ServicesError(logger, (int)response.StatusCode, request.Method.Method, request.RequestUri!.ToString());
+        }
+
         var detail = await ProblemDetailAsync(response);
         throw response.StatusCode switch
         {
@@ -127,7 +132,7 @@ public sealed class ServicesClient(IHttpClientFactory clients, IMemoryCache cach
             HttpStatusCode.Unauthorized => new HubException("Your sign-in is no longer valid; reconnect with a fresh token."),
             HttpStatusCode.Forbidden => new HubException($"You may not use the {what}."),
             HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity => new HubException($"The {what} was refused: {detail}"),
-            HttpStatusCode.TooManyRequests => new HubException("Too many requests; wait a moment."),
+            HttpStatusCode.TooManyRequests => new HubException(detail.Length > 0 ? detail : "Too many requests; wait a moment."),
             _ => new HubException($"The platform's services failed ({(int)response.StatusCode}) on the {what}."),
         };
     }

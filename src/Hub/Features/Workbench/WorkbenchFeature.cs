@@ -1,7 +1,10 @@
+using System.Threading.RateLimiting;
 using LearningPlatform.Contracts.Events;
 using LearningPlatform.Hub.Features.Diagnostics;
 using LearningPlatform.ServiceDefaults;
+using LearningPlatform.ServiceDefaults.Auth;
 using LearningPlatform.ServiceDefaults.Events;
+using LearningPlatform.ServiceDefaults.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
@@ -21,6 +24,7 @@ namespace LearningPlatform.Hub.Features.Workbench;
 public static class WorkbenchFeature
 {
     public const string Path = "/hubs/workbench";
+    private const string ConnectionRateLimit = "hub-connections";
 
     public static IHostApplicationBuilder AddWorkbench(this IHostApplicationBuilder builder)
     {
@@ -77,6 +81,8 @@ public static class WorkbenchFeature
                 backplane.Configuration.ChannelPrefix = RedisChannel.Literal(redis.Value.KeyPrefix);
                 backplane.ConnectionFactory = _ => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>());
             });
+        var options = builder.Configuration.GetSection(WorkbenchOptions.SectionName).Get<WorkbenchOptions>() ?? new WorkbenchOptions();
+        services.AddRateLimiter(limiter => limiter.AddPolicy(ConnectionRateLimit, NewConnectionsPerAccount(options)));
         // Kestrel's own cap on upgraded (WebSocket) connections backs up the hub's limit.
         services.AddOptions<KestrelServerOptions>()
             .Configure<ConnectionLimit>((kestrel, limit) => kestrel.Limits.MaxConcurrentUpgradedConnections = limit.Max + 16);
@@ -92,9 +98,22 @@ public static class WorkbenchFeature
             o.AllowStatefulReconnects = true;
             // A connection outliving its token ends; the client reconnects with a fresh one and resumes.
             o.CloseOnAuthenticationExpiration = true;
-        });
+        }).RequireRateLimiting(ConnectionRateLimit);
         return app;
     }
+
+    // Only what opens a connection counts: the negotiation, or a connect without a connection token (skipNegotiation).
+    // Long polling's polls and sends, and the WebSocket of a negotiated connection, carry the token and pass.
+    private static Func<HttpContext, RateLimitPartition<string>> NewConnectionsPerAccount(WorkbenchOptions options) => context =>
+    {
+        var opens = context.Request.Path.Value?.EndsWith("/negotiate", StringComparison.Ordinal) == true
+            || !context.Request.Query.ContainsKey("id");
+        // anonymous requests are refused by the hub's [Authorize] anyway
+        return opens && context.User.Identity?.IsAuthenticated == true
+            ? RateLimitPartition.GetTokenBucketLimiter(
+                context.User.UserId(), _ => TokenBuckets.PerMinute(options.ConnectionBurstPerUser, options.ConnectionsPerMinutePerUser))
+            : RateLimitPartition.GetNoLimiter("");
+    };
 
     /// <summary>Refuses new hub connections with 503 when the limit is reached; before authentication, so it is cheap.</summary>
     public static WebApplication UseWorkbenchConnectionLimit(this WebApplication app)

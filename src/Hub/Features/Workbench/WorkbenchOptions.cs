@@ -60,6 +60,18 @@ public sealed class WorkbenchOptions : IValidatableObject
     [Range(1, 100)]
     public int MaxConcurrentRunsPerUser { get; set; } = 2;
 
+    /// <summary>
+    /// New hub connections (negotiations, or connects that skip negotiation) one account may open per minute, sustained,
+    /// on this hub process; a client stays on one process behind the entry point, and reconnects of a connection that
+    /// is still known (stateful reconnect) do not count.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int ConnectionsPerMinutePerUser { get; set; } = 30;
+
+    /// <summary>New hub connections one account may open at once above the sustained rate (tabs, quick navigation).</summary>
+    [Range(1, 100_000)]
+    public int ConnectionBurstPerUser { get; set; } = 30;
+
     /// <summary>Hub connections this process accepts. 0: the process's open-file limit minus
     /// <see cref="ConnectionReserve"/>, read at start.</summary>
     [Range(0, 1_000_000)]

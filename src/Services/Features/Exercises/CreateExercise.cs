@@ -1,6 +1,7 @@
 using LearningPlatform.Contracts.Runs;
 using System.Security.Claims;
 using LearningPlatform.ServiceDefaults.Auth;
+using LearningPlatform.Services.Common;
 using LearningPlatform.Services.Features.Catalog;
 using Microsoft.Extensions.Options;
 
@@ -28,6 +29,7 @@ public static class CreateExercise
     public static RouteHandlerBuilder MapCreateExercise(this IEndpointRouteBuilder group) =>
         group.MapPost("/", HandleAsync)
             .RequireAuthorization(AuthExtensions.InstructorOrAdmin)
+            .RequireRateLimiting(AccountRateLimits.Authoring)
             .WithName("CreateExercise")
             .WithSummary("Adds an exercise at the end of a module of a course (instructors of the course and admins).");
 

@@ -1,6 +1,7 @@
 using LearningPlatform.Contracts.Runs;
 using System.Security.Claims;
 using LearningPlatform.ServiceDefaults.Auth;
+using LearningPlatform.Services.Common;
 using LearningPlatform.Services.Features.Catalog;
 using LearningPlatform.Storage;
 using Microsoft.Extensions.Options;
@@ -31,6 +32,7 @@ public static class UpdateExercise
     public static RouteHandlerBuilder MapUpdateExercise(this IEndpointRouteBuilder group) =>
         group.MapPut("/{id}", HandleAsync)
             .RequireAuthorization(AuthExtensions.InstructorOrAdmin)
+            .RequireRateLimiting(AccountRateLimits.Authoring)
             .WithName("UpdateExercise")
             .WithSummary("Replaces an exercise (instructors of its course and admins); a stale version is a 409.");
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using LearningPlatform.Contracts;
 using LearningPlatform.ServiceDefaults.Auth;
+using LearningPlatform.Services.Common;
 using LearningPlatform.Services.Features.Catalog;
 using LearningPlatform.Services.Features.Exercises;
 using LearningPlatform.Services.Features.Imports.Exercism;
@@ -23,6 +24,7 @@ public static class StartImport
         group.MapPost("/", HandleAsync)
             .RequireAuthorization(AuthExtensions.InstructorOrAdmin)
             .Accepts<IFormFile>("application/gzip")
+            .RequireRateLimiting(AccountRateLimits.Authoring)
             .WithName("StartImport")
             .WithSummary("Imports a course from an archive (format=exercism: a track repository as `git archive --format=tar.gz HEAD` makes it).");
 

@@ -22,6 +22,7 @@ public static class SubmitRun
 
     public static RouteHandlerBuilder MapSubmitRun(this IEndpointRouteBuilder group) =>
         group.MapPost("/", HandleAsync)
+            .RequireRateLimiting(AccountRateLimits.Runs)
             .WithName("SubmitRun")
             .WithSummary("Runs or submits code; with ?wait=true answers with the verdict (bounded), otherwise 202 with the run id.");
 

@@ -12,11 +12,12 @@ public static class Login
     public static RouteHandlerBuilder MapLogin(this IEndpointRouteBuilder auth) =>
         auth.MapPost("/login", HandleAsync)
             .WithName("Login")
-            .WithSummary("Exchanges email and password for an access token and a refresh token.")
+            .WithSummary("Exchanges email and password for an access token and a refresh token; with ?useCookies=true the refresh token comes as an HttpOnly cookie for the refresh path instead of in the body (browsers).")
             .AllowAnonymous();
 
     internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> HandleAsync(
         LoginRequest request,
+        bool? useCookies,
         UserCollections collections,
         IPasswordHasher<User> hasher,
         TokenService tokens,
@@ -109,7 +110,14 @@ public static class Login
         }
 
         UsersLog.LoggedIn(logger, signedIn.Id);
-        return TypedResults.Ok(await tokens.IssueAsync(signedIn, familyId: null, cancellationToken));
+        var issued = await tokens.IssueAsync(signedIn, familyId: null, cancellationToken);
+        if (useCookies == true)
+        {
+            RefreshCookie.Set(http, issued.RefreshToken!, options.RefreshTokenLifetime);
+            issued = issued with { RefreshToken = null };
+        }
+
+        return TypedResults.Ok(issued);
     }
 
     private static ProblemHttpResult Locked(HttpContext http, DateTimeOffset until, DateTimeOffset now)

@@ -1,5 +1,8 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using LearningPlatform.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.Extensions.Options;
 
 namespace LearningPlatform.Services.Features.Users;
 
@@ -11,7 +14,11 @@ public static class Refresh
     {
         auth.MapPost("/refresh", RefreshAsync)
             .WithName("RefreshToken")
-            .WithSummary("Exchanges a refresh token for a new pair; the old refresh token is used up.")
+            .WithSummary("Exchanges a refresh token (in the body, or the cookie login set with ?useCookies=true) for a new pair; the old refresh token is used up. A token from the cookie is answered with a new cookie, and needs the X-Requested-With header.")
+            .AllowAnonymous();
+        auth.MapDelete("/refresh", SignOutAsync)
+            .WithName("SignOut")
+            .WithSummary("Revokes the refresh token (the cookie's, or one in the body) and every token rotated from the same login, and clears the cookie: the browser client's sign-out.")
             .AllowAnonymous();
         auth.MapPost("/logout", LogoutAsync)
             .WithName("Logout")
@@ -20,35 +27,73 @@ public static class Refresh
     }
 
     internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> RefreshAsync(
-        RefreshRequest request,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RefreshRequest? request,
+        bool? useCookies,
+        HttpContext http,
         UserCollections collections,
         TokenService tokens,
+        IOptions<LoginOptions> loginOptions,
         TimeProvider time,
         ILogger<User> logger,
         CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(request.RefreshToken))
+        var (presented, fromCookie) = RefreshCookie.Presented(http, request);
+        if (fromCookie && !RefreshCookie.HasCsrfHeader(http))
         {
+            return RefreshCookie.CsrfRefused();
+        }
+
+        var result = await RotateAsync(presented, collections, tokens, time, logger, cancellationToken);
+        if (result is not TokenResponse issued)
+        {
+            if (fromCookie)
+            {
+                // a dead cookie is not sent again
+                RefreshCookie.Clear(http);
+            }
+
             return InvalidRefreshToken();
         }
 
-        var token = await tokens.FindAsync(request.RefreshToken, cancellationToken);
+        if (fromCookie || useCookies == true)
+        {
+            RefreshCookie.Set(http, issued.RefreshToken!, loginOptions.Value.RefreshTokenLifetime);
+            issued = issued with { RefreshToken = null };
+        }
+
+        return TypedResults.Ok(issued);
+    }
+
+    private static async Task<TokenResponse?> RotateAsync(
+        string? presented,
+        UserCollections collections,
+        TokenService tokens,
+        TimeProvider time,
+        ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(presented))
+        {
+            return null;
+        }
+
+        var token = await tokens.FindAsync(presented, cancellationToken);
         if (token is null)
         {
-            return InvalidRefreshToken();
+            return null;
         }
 
         var now = time.GetUtcNow();
         var family = await collections.Families.GetAsync(token.FamilyId, cancellationToken);
         if (family is null || family.RevokedAt is not null || token.ExpiresAt <= now)
         {
-            return InvalidRefreshToken();
+            return null;
         }
 
         if (token.UsedAt is not null)
         {
             await RevokeOnReuseAsync(tokens, token, logger, cancellationToken);
-            return InvalidRefreshToken();
+            return null;
         }
 
         // Mark used with the version check: of two requests racing with the same token, exactly one wins; the other
@@ -61,7 +106,7 @@ public static class Refresh
         catch (ConcurrencyException)
         {
             await RevokeOnReuseAsync(tokens, token, logger, cancellationToken);
-            return InvalidRefreshToken();
+            return null;
         }
 
         // Roles and status come from the account now, not from the login: a change shows in the next access token.
@@ -69,21 +114,42 @@ public static class Refresh
         if (user is null || user.Disabled)
         {
             await tokens.RevokeFamilyAsync(token.FamilyId, "account disabled", cancellationToken);
-            return InvalidRefreshToken();
+            return null;
         }
 
-        return TypedResults.Ok(await tokens.IssueAsync(user, token.FamilyId, cancellationToken));
+        return await tokens.IssueAsync(user, token.FamilyId, cancellationToken);
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> SignOutAsync(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RefreshRequest? request,
+        HttpContext http,
+        TokenService tokens,
+        CancellationToken cancellationToken)
+    {
+        var (presented, fromCookie) = RefreshCookie.Presented(http, request);
+        if (fromCookie && !RefreshCookie.HasCsrfHeader(http))
+        {
+            return RefreshCookie.CsrfRefused();
+        }
+
+        await RevokeAsync(presented, tokens, cancellationToken);
+        RefreshCookie.Clear(http);
+        return TypedResults.NoContent();
     }
 
     internal static async Task<NoContent> LogoutAsync(RefreshRequest request, TokenService tokens, CancellationToken cancellationToken)
     {
-        // Unknown or already revoked tokens answer the same: logging out twice is not an error.
-        if (!string.IsNullOrEmpty(request.RefreshToken) && await tokens.FindAsync(request.RefreshToken, cancellationToken) is { } token)
+        await RevokeAsync(request.RefreshToken, tokens, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    // Unknown or already revoked tokens answer the same: signing out twice is not an error.
+    private static async Task RevokeAsync(string? refreshToken, TokenService tokens, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(refreshToken) && await tokens.FindAsync(refreshToken, cancellationToken) is { } token)
         {
             await tokens.RevokeFamilyAsync(token.FamilyId, "logout", cancellationToken);
         }
-
-        return TypedResults.NoContent();
     }
 
     private static async Task RevokeOnReuseAsync(TokenService tokens, RefreshToken token, ILogger logger, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Serialization;
 using LearningPlatform.ServiceDefaults.Auth;
 using LearningPlatform.Storage;
 using Microsoft.Extensions.Options;
@@ -10,8 +11,12 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace LearningPlatform.Services.Features.Users;
 
-/// <summary>What login and refresh return.</summary>
-public sealed record TokenResponse(string AccessToken, string RefreshToken, int ExpiresIn, string TokenType = "Bearer");
+/// <summary>What login and refresh return; without the refresh token when it went into the cookie (<see cref="RefreshCookie"/>).</summary>
+public sealed record TokenResponse(
+    string AccessToken,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RefreshToken,
+    int ExpiresIn,
+    string TokenType = "Bearer");
 
 /// <summary>Issues access and refresh tokens, and takes them back.</summary>
 public sealed class TokenService(

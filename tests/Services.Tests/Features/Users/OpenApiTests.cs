@@ -8,7 +8,7 @@ public sealed class OpenApiTests(ServicesFixture fixture)
     {
         var document = await fixture.Client().GetStringAsync("/openapi/v1.json");
 
-        foreach (var name in new[] { "Register", "Login", "RefreshToken", "Logout", "GetMe", "UpdateMe", "ListUsers", "GetUser", "SetUserRoles", "DisableUser", "EnableUser" })
+        foreach (var name in new[] { "Register", "Login", "RefreshToken", "SignOut", "Logout", "GetMe", "UpdateMe", "ListUsers", "GetUser", "SetUserRoles", "DisableUser", "EnableUser" })
         {
             Assert.Contains($"\"operationId\": \"{name}\"", document, StringComparison.Ordinal);
         }
