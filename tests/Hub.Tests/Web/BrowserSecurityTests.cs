@@ -50,7 +50,7 @@ public sealed class BrowserSecurityTests(EndToEndFixture fixture) : IAsyncLifeti
         Assert.Contains(learner.Errors, e => e.Contains("CSP violation: style-src-elem", StringComparison.Ordinal));
         Assert.Contains(learner.Errors, e => e.Contains("CSP violation: script-src-elem", StringComparison.Ordinal));
         Assert.Contains(learner.Errors, e => e.Contains("CSP violation: script-src-attr", StringComparison.Ordinal));
-        Assert.Throws<Xunit.Sdk.TrueException>(learner.AssertNoConsoleErrors);
+        Assert.Throws<Xunit.Sdk.TrueException>(() => learner.AssertNoConsoleErrors());
     }
 
     [Fact]

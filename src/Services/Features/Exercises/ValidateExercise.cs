@@ -1,3 +1,4 @@
+using LearningPlatform.Services.Common;
 using System.Security.Claims;
 using LearningPlatform.Contracts.Runs;
 using LearningPlatform.ServiceDefaults.Auth;
@@ -30,6 +31,7 @@ public static class ValidateExercise
     public static RouteHandlerBuilder MapValidateExercise(this IEndpointRouteBuilder group) =>
         group.MapPost("/validate", HandleAsync)
             .RequireAuthorization(AuthExtensions.InstructorOrAdmin)
+            .RequireRateLimiting(AccountRateLimits.Authoring)
             .WithName("ValidateExercise")
             .WithSummary("Runs an exercise's reference solution and starter in the sandbox without saving it, and answers each run's tests and hidden checks (instructors of the course and admins; moduleId is ignored).");
 
