@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
+using LearningPlatform.Tests.Shared;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace LearningPlatform.Services.Tests;
@@ -55,6 +56,8 @@ public sealed class ServicesFixture : WebApplicationFactory<ServicesEntryPoint>
         ["LP_ADMIN_PASSWORD"] = AdminPassword,
         // No runner here: saving an exercise does not wait for its trial runs (the whole-platform tests check those).
         ["Exercises:ValidateWithRunner"] = "false",
+        // Warning unless LP_TEST_LOG_LEVEL or the test's own settings say otherwise (TestLogging).
+        [TestLogging.Key] = TestLogging.Level,
     };
 
     /// <summary>A client of the real server, with the bearer token when given.</summary>
