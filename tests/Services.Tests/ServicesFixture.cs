@@ -48,6 +48,8 @@ public sealed class ServicesFixture : WebApplicationFactory<ServicesEntryPoint>
     /// <summary>The configuration a test host of Services gets; the Hub's tests reuse it.</summary>
     public static Dictionary<string, string> Settings(string dataDirectory, string redisPrefix) => new()
     {
+        // Warning unless LP_TEST_LOG_LEVEL or the test's own settings say otherwise (TestLogging).
+        [TestLogging.Key] = TestLogging.Level,
         ["Storage:DataDirectory"] = dataDirectory,
         ["Redis:Configuration"] = Environment.GetEnvironmentVariable("REDIS_URL") ?? "localhost:6379",
         ["Redis:KeyPrefix"] = redisPrefix,
@@ -56,8 +58,6 @@ public sealed class ServicesFixture : WebApplicationFactory<ServicesEntryPoint>
         ["LP_ADMIN_PASSWORD"] = AdminPassword,
         // No runner here: saving an exercise does not wait for its trial runs (the whole-platform tests check those).
         ["Exercises:ValidateWithRunner"] = "false",
-        // Warning unless LP_TEST_LOG_LEVEL or the test's own settings say otherwise (TestLogging).
-        [TestLogging.Key] = TestLogging.Level,
     };
 
     /// <summary>A client of the real server, with the bearer token when given.</summary>
