@@ -15,4 +15,19 @@ python3 sandbox-images/python/test_checks_worker.py >/dev/null
 node sandbox-images/javascript/checks.test.mjs >/dev/null
 echo "[test] python and javascript check workers: ok"
 # One test project at a time: they share Redis and Docker, and this machine has two cores.
-dotnet test LearningPlatform.sln -c Release --no-build -nologo -m:1 --logger "console;verbosity=normal" "$@"
+# The console gets a line per test project and the failures; each project's whole record (every test's output and the
+# hosts' logs, at Warning unless LP_TEST_LOG_LEVEL says otherwise) goes to a .trx file in artifacts/test-results.
+# Skipped tests (the MongoDB contract suite without MONGODB_URI) are counted on their project's line, not listed.
+results=artifacts/test-results
+rm -rf "$results"
+set +e
+dotnet test LearningPlatform.sln -c Release --no-build -nologo -m:1 --logger "console;verbosity=minimal" \
+  --logger "trx" --results-directory "$results" "$@" 2>&1 | grep -v -E '^(\[xUnit\.net [0-9:.]+\] +.* \[SKIP\]|  Skipped .* \[[0-9.]+ m?s\])$'
+status=${PIPESTATUS[0]}
+set -e
+# The figures tests print as "[bench] ..." lines, once each.
+if compgen -G "$results/*.trx" >/dev/null; then
+  { grep -ho '\[bench\][^<]*' "$results"/*.trx || true; } \
+    | sed -e 's/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g; s/&apos;/'"'"'/g; s/&amp;/\&/g' | awk '!seen[$0]++'
+fi
+exit "$status"

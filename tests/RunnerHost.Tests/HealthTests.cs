@@ -1,4 +1,5 @@
 using System.Net;
+using LearningPlatform.Tests.Shared;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -8,6 +9,7 @@ namespace LearningPlatform.RunnerHost.Tests;
 public sealed class HealthTests
 {
     private static WebApplicationFactory<Program> Factory(string redis) => new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+        .UseSetting(TestLogging.Key, TestLogging.Level)
         .UseSetting("Runner:Pools:Size", "0")
         .UseSetting("Runner:Queue:Enabled", "false")
         .UseSetting("Redis:Configuration", redis + ",connectTimeout=500,syncTimeout=500,asyncTimeout=500"));
@@ -34,6 +36,7 @@ public sealed class HealthTests
     public void Invalid_limits_fail_at_start()
     {
         using var app = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseSetting(TestLogging.Key, TestLogging.Level)
             .UseSetting("Runner:Pools:Size", "0")
             .UseSetting("Runner:Queue:Enabled", "false")
             .UseSetting("Runner:Sandbox:PidsLimit", "0"));

@@ -8,6 +8,7 @@ using LearningPlatform.RunnerHost.Sandbox;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using LearningPlatform.ServiceDefaults;
+using LearningPlatform.Tests.Shared;
 using Microsoft.Extensions.Hosting;
 
 namespace LearningPlatform.RunnerHost.Tests;
@@ -40,7 +41,7 @@ public sealed class RunnerFixture : IAsyncLifetime
             ["Runner:Sandbox:OutputLimitBytes"] = "32768",
             ["Runner:Admission:MaxConcurrentRuns"] = "2",
             ["Runner:Admission:MaxRunsPerUser"] = "50",
-            ["Logging:LogLevel:Default"] = "Warning",
+            [TestLogging.Key] = TestLogging.Level,
         });
         builder.Configuration.AddInMemoryCollection(LearningPlatform.Tests.Shared.SandboxImages.Pinned);
         builder.Configuration.AddInMemoryCollection(overrides);

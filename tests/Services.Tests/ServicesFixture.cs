@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
+using LearningPlatform.Tests.Shared;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace LearningPlatform.Services.Tests;
@@ -47,6 +48,8 @@ public sealed class ServicesFixture : WebApplicationFactory<ServicesEntryPoint>
     /// <summary>The configuration a test host of Services gets; the Hub's tests reuse it.</summary>
     public static Dictionary<string, string> Settings(string dataDirectory, string redisPrefix) => new()
     {
+        // Warning unless LP_TEST_LOG_LEVEL or the test's own settings say otherwise (TestLogging).
+        [TestLogging.Key] = TestLogging.Level,
         ["Storage:DataDirectory"] = dataDirectory,
         ["Redis:Configuration"] = Environment.GetEnvironmentVariable("REDIS_URL") ?? "localhost:6379",
         ["Redis:KeyPrefix"] = redisPrefix,

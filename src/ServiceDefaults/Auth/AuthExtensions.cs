@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text;
 using LearningPlatform.Contracts;
+using LearningPlatform.ServiceDefaults.Errors;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -87,7 +88,20 @@ public static class AuthExtensions
                         var revocation = context.HttpContext.RequestServices.GetRequiredService<TokenRevocation>();
                         var userId = context.Principal?.FindFirstValue(JwtRegisteredClaimNames.Sub);
                         var generation = long.TryParse(context.Principal?.FindFirstValue(TokenRevocation.ClaimType), out var g) ? g : 0;
-                        if (userId is null || await revocation.IsRevokedAsync(userId, generation))
+                        bool revoked;
+                        try
+                        {
+                            revoked = userId is null || await revocation.IsRevokedAsync(userId, generation);
+                        }
+                        catch (Exception e) when (DependencyUnavailableHandler.IsOutage(e))
+                        {
+                            // Failed with the outage, not thrown: the handler would log a thrown one at Error, and
+                            // the 503 it becomes (PlatformJwtBearerHandler) is logged once, at Warning.
+                            context.Fail(e);
+                            return;
+                        }
+
+                        if (revoked)
                         {
                             context.Fail("The token was revoked.");
                         }

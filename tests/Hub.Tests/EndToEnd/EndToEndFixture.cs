@@ -1,4 +1,5 @@
 extern alias runner;
+using LearningPlatform.Tests.Shared;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -19,6 +20,7 @@ public sealed class EndToEndFixture : IDisposable
             ["Redis:Configuration"] = Platform.HubSettings["Redis:Configuration"],
             ["Redis:KeyPrefix"] = Platform.HubSettings["Redis:KeyPrefix"],
             ["Jwt:SigningKey"] = Platform.HubSettings["Jwt:SigningKey"],
+            [TestLogging.Key] = Platform.HubSettings[TestLogging.Key],
             ["Runner:Pools:Size"] = "1",
         }.Concat(LearningPlatform.Tests.Shared.SandboxImages.Pinned.Select(kv => KeyValuePair.Create(kv.Key, kv.Value ?? ""))).ToDictionary());
         _ = Runner.Services; // start it: its queue consumer is a hosted service

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Claims;
 using LearningPlatform.ServiceDefaults.Auth;
 using LearningPlatform.ServiceDefaults.Redis;
+using LearningPlatform.Tests.Shared;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -27,6 +28,7 @@ public sealed class PlatformJwtBearerHandlerTests : IAsyncLifetime
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration[TestLogging.Key] = TestLogging.Level;
         builder.Configuration["Jwt:SigningKey"] = SigningKey;
         builder.Configuration["Redis:Configuration"] = RedisConfiguration;
         builder.Configuration["Redis:KeyPrefix"] = "t" + Guid.NewGuid().ToString("N")[..12] + ":";

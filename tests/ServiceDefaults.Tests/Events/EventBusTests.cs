@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using LearningPlatform.Contracts.Events;
 using LearningPlatform.ServiceDefaults.Events;
 using LearningPlatform.ServiceDefaults.Redis;
+using LearningPlatform.Tests.Shared;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -92,6 +93,7 @@ public sealed class EventBusTests : IAsyncLifetime
         {
             ["Redis:Configuration"] = RedisConfiguration,
             ["Redis:KeyPrefix"] = _prefix,
+            [TestLogging.Key] = TestLogging.Level,
             ["Events:Group"] = "test",
             ["Events:PollInterval"] = "00:00:00.020",
             ["Events:ClaimIdleAfter"] = "00:00:00.200",

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LearningPlatform.ServiceDefaults.Telemetry;
+using LearningPlatform.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -21,6 +22,7 @@ public sealed class TelemetryTests
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration[TestLogging.Key] = TestLogging.Level;
         builder.AddTelemetry("test");
         await using var app = builder.Build();
         app.MapGet("/{area}/probe", () => Activity.Current?.Recorded ?? false);
@@ -36,6 +38,7 @@ public sealed class TelemetryTests
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration[TestLogging.Key] = TestLogging.Level;
         builder.Configuration["Telemetry:UntracedOperations:0"] = "Probe/Keystroke";
         builder.AddTelemetry("test");
         await using var app = builder.Build();

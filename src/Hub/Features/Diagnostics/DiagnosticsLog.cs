@@ -38,6 +38,9 @@ internal static partial class DiagnosticsLog
     [LoggerMessage(EventId = 4122, Level = LogLevel.Warning, Message = "Python parse helper (pid {Pid}) killed: {Reason}")]
     public static partial void PythonKilled(ILogger logger, int pid, string reason);
 
+    [LoggerMessage(EventId = 4124, Level = LogLevel.Information, Message = "Python parse helper (pid {Pid}) stopped with the host")]
+    public static partial void PythonStopped(ILogger logger, int pid);
+
     [LoggerMessage(EventId = 4123, Level = LogLevel.Debug, Message = "Python parse helper: {Line}")]
     public static partial void PythonStderr(ILogger logger, string line);
 

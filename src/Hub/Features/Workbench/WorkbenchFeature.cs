@@ -49,11 +49,11 @@ public static class WorkbenchFeature
         services.AddEventHandler<RecommendationsUpdated, RecommendationsPush>();
 
         services.AddSingleton<LocalUsersFilter>(); // registered, so SignalR does not build one per connection
-        services.AddSingleton<OutageFilter>();
+        services.AddSingleton<HubErrorsFilter>();
         services.AddSignalR(o => o.EnableDetailedErrors = false)
             .AddHubOptions<WorkbenchHub>(o =>
             {
-                o.AddFilter<OutageFilter>();
+                o.AddFilter<HubErrorsFilter>(); // first: the outermost, it sees every failure
                 o.AddFilter<LocalUsersFilter>();
             })
             .AddJsonProtocol()

@@ -30,8 +30,14 @@ internal static partial class WorkbenchLog
     [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "Services answered {Status} to {Method} {Path}")]
     public static partial void ServicesError(ILogger logger, int status, string method, string path);
 
-    [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Hub method {Method} failed unexpectedly")]
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Error, Message = "Hub method {Method} failed unexpectedly")]
     public static partial void MethodFailed(ILogger logger, string method, Exception exception);
+
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Information, Message = "Hub method {Method} refused: {Reason}")]
+    public static partial void MethodRefused(ILogger logger, string method, string reason);
+
+    [LoggerMessage(EventId = 4015, Level = LogLevel.Warning, Message = "Hub method {Method} refused, a dependency is unavailable ({Kind}: {Reason})")]
+    public static partial void MethodRefusedInOutage(ILogger logger, string method, string kind, string reason);
 
     [LoggerMessage(EventId = 4009, Level = LogLevel.Information, Message = "Hint sent to session {SessionId} by {UserId}")]
     public static partial void HintSent(ILogger logger, string sessionId, string userId);

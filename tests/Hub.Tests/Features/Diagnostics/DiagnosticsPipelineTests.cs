@@ -1,5 +1,6 @@
 using LearningPlatform.Contracts.Workbench;
 using LearningPlatform.Hub.Features.Diagnostics;
+using LearningPlatform.Tests.Shared;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -92,6 +93,7 @@ public sealed class DiagnosticsPipelineTests
             ["Diagnostics:SemanticDebounce"] = "00:00:00.010",
             // About wiring, not speed: a cold compiler on a busy machine may take seconds.
             ["Diagnostics:SemanticTimeLimit"] = "00:00:30",
+            [TestLogging.Key] = TestLogging.Level,
         });
         builder.AddDiagnostics();
         var sink = new RecordingSink();

@@ -5,6 +5,7 @@ using System.Text.Json;
 using LearningPlatform.Contracts.Events;
 using LearningPlatform.Contracts.Runs;
 using LearningPlatform.ServiceDefaults.Events;
+using LearningPlatform.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -39,6 +40,7 @@ public sealed class LearningFixture : WebApplicationFactory<ServicesEntryPoint>
     {
         var lrs = WebApplication.CreateSlimBuilder();
         lrs.WebHost.UseUrls("http://127.0.0.1:0");
+        lrs.Configuration[TestLogging.Key] = TestLogging.Level;
         _lrs = lrs.Build();
         _lrs.MapPost("/xapi/statements", async (HttpRequest request) =>
         {

@@ -76,7 +76,7 @@ public sealed class PythonAnalyzer : ILanguageAnalyzer, IDisposable
     public void Dispose()
     {
         _disposed = true;
-        Kill("host stopping");
+        Kill(null);
     }
 
     private async Task<IReadOnlyList<Marker>?> RequestAsync(string mode, DocumentSnapshot document, CancellationToken cancellationToken)
@@ -280,7 +280,8 @@ public sealed class PythonAnalyzer : ILanguageAnalyzer, IDisposable
         }
     }
 
-    private void Kill(string reason)
+    /// <summary>Kills the helper; <paramref name="reason"/> null when the host stops (not a fault).</summary>
+    private void Kill(string? reason)
     {
         var process = Interlocked.Exchange(ref _process, null);
         if (process is null)
@@ -290,7 +291,15 @@ public sealed class PythonAnalyzer : ILanguageAnalyzer, IDisposable
 
         try
         {
-            DiagnosticsLog.PythonKilled(_logger, process.Id, reason);
+            if (reason is null)
+            {
+                DiagnosticsLog.PythonStopped(_logger, process.Id);
+            }
+            else
+            {
+                DiagnosticsLog.PythonKilled(_logger, process.Id, reason);
+            }
+
             process.Kill(entireProcessTree: true);
         }
         catch (Exception ex) when (ex is InvalidOperationException or Win32Exception)
