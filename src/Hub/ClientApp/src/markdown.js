@@ -3,7 +3,10 @@
 import { Marked } from 'marked';
 import DOMPurify from 'dompurify';
 
-const marked = new Marked({ gfm: true });
+// Raw HTML in the Markdown is shown as text, not parsed: nothing an author writes becomes markup except through
+// Markdown's own syntax (DOMPurify below stays as the second line of defence, for links and what marked emits).
+const escapeHtml = text => text.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const marked = new Marked({ gfm: true, renderer: { html: ({ text }) => escapeHtml(text) } });
 
 // Links open beside the workbench (whose session stays), without giving the new page a handle on this one.
 DOMPurify.addHook('afterSanitizeAttributes', node => {
