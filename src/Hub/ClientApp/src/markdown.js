@@ -6,7 +6,9 @@ import DOMPurify from 'dompurify';
 // Raw HTML in the Markdown is shown as text, not parsed: nothing an author writes becomes markup except through
 // Markdown's own syntax (DOMPurify below stays as the second line of defence, for links and what marked emits).
 const escapeHtml = text => text.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
-const marked = new Marked({ gfm: true, renderer: { html: ({ text }) => escapeHtml(text) } });
+// HTML comments (tracks keep notes to maintainers in them) stay invisible, as in any Markdown renderer.
+const rawHtml = ({ text }) => (/^\s*<!--[\s\S]*-->\s*$/.test(text) ? '' : escapeHtml(text));
+const marked = new Marked({ gfm: true, renderer: { html: rawHtml } });
 
 // Links open beside the workbench (whose session stays), without giving the new page a handle on this one.
 DOMPurify.addHook('afterSanitizeAttributes', node => {
