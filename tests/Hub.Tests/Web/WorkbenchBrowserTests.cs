@@ -163,6 +163,32 @@ public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHe
         learner.AssertNoConsoleErrors();
     }
 
+    [Theory]
+    [InlineData("python-greet", "def greet(name)\n    return name\n")]
+    [InlineData("javascript-capitalize-words", "function capitalizeWords(text) {\n  return text +;\n}\nmodule.exports = { capitalizeWords };\n")]
+    public async Task A_syntax_error_on_run_shows_the_message_and_folds_the_trace(string exerciseId, string broken)
+    {
+        await using var learner = await _browser.NewPageAsync(BaseUrl);
+        var page = learner.Page;
+        await RegisterAsync(page);
+        await page.GotoAsync($"/exercises/{exerciseId}");
+        await WaitForWorkbenchAsync(page);
+
+        await page.EvaluateAsync("text => __lp.editor.getModel().setValue(text)", broken);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run", Exact = true }).ClickAsync();
+        await page.Locator("#verdict[data-verdict]").WaitForAsync(new() { Timeout = Long });
+
+        // The language's own words and the caret first; the verdict line stays one line; the trace is folded.
+        var summary = await page.Locator("#run-problem .problem-summary").TextContentAsync() ?? "";
+        Assert.Contains("SyntaxError", summary, StringComparison.Ordinal);
+        Assert.Contains("^", summary, StringComparison.Ordinal);
+        Assert.True(summary.Split('\n').Length <= 8, summary);
+        Assert.DoesNotContain("\n", await page.Locator("#verdict").TextContentAsync() ?? "", StringComparison.Ordinal);
+        Assert.False(await page.Locator("#run-problem details.problem-trace").EvaluateAsync<bool>("d => d.open"));
+        Assert.False(await page.Locator("#run-problem details.problem-trace pre").IsVisibleAsync());
+        learner.AssertNoConsoleErrors();
+    }
+
     [Fact]
     public async Task A_dropped_connection_resumes_and_keeps_the_edits()
     {

@@ -15,8 +15,9 @@ export function testsPanel() {
   const status = h('p', { class: 'run-status', role: 'status', 'aria-live': 'polite' }, 'No run yet.');
   const list = h('ol', { class: 'test-list', id: 'test-list' });
   const verdict = h('p', { class: 'verdict', id: 'verdict', 'aria-live': 'polite' });
+  const problem = h('div', { class: 'run-problem', id: 'run-problem', hidden: true });
   const output = h('pre', { class: 'output', hidden: true });
-  el.append(title, status, verdict, list, output);
+  el.append(title, status, verdict, problem, list, output);
 
   const stateOf = runId => {
     if (!runs.has(runId)) runs.set(runId, { phase: 'queued', names: [], tests: new Map(), checks: new Map(), result: null, output: '', diagnostics: [] });
@@ -29,6 +30,8 @@ export function testsPanel() {
     verdict.textContent = '';
     verdict.removeAttribute('data-verdict');
     output.hidden = true;
+    problem.hidden = true;
+    problem.replaceChildren();
     if (!active) return;
     const label = active.mode === 'submit' ? 'Submission' : 'Run';
     if (!s) { status.textContent = `${label} queued…`; return; }
@@ -57,13 +60,21 @@ export function testsPanel() {
     }
     if (s.result) {
       const v = s.result.verdict;
+      // A long message is a trace (a syntax or import error while loading the tests): its gist first, all of it folded.
+      const long = s.result.message?.includes('\n') && v !== 'passed';
       const passed = s.result.tests.filter(t => t.status === 'pass').length;
       const checksPassed = checks.filter(c => c.status === 'pass').length;
       verdict.dataset.verdict = v;
       verdict.textContent = `${VERDICTS[v] ?? v} — ${passed}/${s.result.tests.length} tests passed`
         + (checks.length ? `, ${checksPassed}/${checks.length} hidden checks passed` : '')
         + (v === 'passed' && active.mode === 'submit' && !s.result.graded ? ' (self-checked: this exercise has no hidden checks)' : '')
-        + (s.result.message && v !== 'passed' ? ` (${s.result.message})` : '');
+        + (s.result.message && v !== 'passed' && !long ? ` (${s.result.message})` : '');
+      if (long) {
+        problem.hidden = false;
+        problem.append(
+          h('pre', { class: 'problem-summary' }, gist(s.result.message)),
+          h('details', { class: 'problem-trace' }, h('summary', {}, 'Full error output'), h('pre', {}, s.result.message)));
+      }
     }
     const out = s.output || s.result?.output;
     if (out) { output.hidden = false; output.textContent = out; }
@@ -111,4 +122,22 @@ export function testsPanel() {
       render();
     },
   };
+}
+
+/**
+ * The part of an error trace a beginner reads first, in the language's own words: pytest's "E" lines (Python's
+ * SyntaxError with its caret, an ImportError), else what comes before the first stack frame (Node's file:line, the
+ * source line, the caret and the error).
+ */
+export function gist(text) {
+  const lines = text.replace(/\r/g, '').split('\n');
+  const last = [];
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (/^E( |$)/.test(lines[i])) last.unshift(lines[i].replace(/^E {0,3}/, ''));
+    else if (last.length) break;
+  }
+  if (last.length) return last.join('\n');
+  const frame = lines.findIndex(l => /^\s+at /.test(l));
+  const head = (frame > 0 ? lines.slice(0, frame) : lines).join('\n').trim();
+  return head.split('\n').slice(-8).join('\n');
 }
