@@ -152,14 +152,24 @@ public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHe
         await WaitForWorkbenchAsync(page);
         Report($"editor interactive after a full page load: {clock.ElapsedMilliseconds} ms ({exerciseId}, loopback)");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run", Exact = true }).ClickAsync();
+        // The shortcuts are listed under the editor and work in it, without inserting a line.
+        Assert.Contains("Ctrl+Shift+Enter", await page.Locator("#shortcuts").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.True(await page.Locator("#run-vs-submit").IsVisibleAsync());
+        var text = await page.EvaluateAsync<string>("() => __lp.editor.getModel().getValue()");
+        await page.Locator("#editor .view-lines").ClickAsync();
+        await page.Keyboard.PressAsync("Control+Enter");
         await page.Locator("#verdict[data-verdict]").WaitForAsync(new() { Timeout = Long });
         Assert.True(await page.Locator("#test-list li").CountAsync() > 0);
+        Assert.Equal(text, await page.EvaluateAsync<string>("() => __lp.editor.getModel().getValue()"));
 
         // With the solution, submitting passes.
         await page.EvaluateAsync("text => __lp.editor.getModel().setValue(text)", await SolutionAsync(exerciseId));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
+        var solution = await page.EvaluateAsync<string>("() => __lp.editor.getModel().getValue()");
+        await page.Locator("#editor .view-lines").ClickAsync();
+        await page.Keyboard.PressAsync("Control+Shift+Enter");
         await page.Locator("#verdict[data-verdict='passed']").WaitForAsync(new() { Timeout = Long });
+        Assert.StartsWith("Submission", await page.Locator(".run-status").TextContentAsync() ?? "", StringComparison.Ordinal);
+        Assert.Equal(solution, await page.EvaluateAsync<string>("() => __lp.editor.getModel().getValue()"));
         learner.AssertNoConsoleErrors();
     }
 

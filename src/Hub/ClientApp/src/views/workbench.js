@@ -31,8 +31,13 @@ export async function workbenchView(exerciseId) {
         h('h2', {}, 'Hints from your instructor'), hints),
       h('div', { class: 'wb-main' },
         tabs, editorHost,
-        h('div', { class: 'actions' }, runButton, submitButton, problem,
-          h('p', { class: 'meta keys' }, 'Ctrl+Enter runs, Ctrl+Shift+Enter submits; Ctrl+M lets Tab leave the editor.'))),
+        h('div', { class: 'actions' }, runButton, submitButton, problem),
+        h('p', { class: 'meta', id: 'run-vs-submit' }, 'Run tries your code on the visible tests; Submit also runs the hidden checks and counts for your progress.'),
+        h('ul', { class: 'meta keys', id: 'shortcuts', 'aria-label': 'Keyboard shortcuts' },
+          h('li', {}, h('kbd', {}, 'Ctrl+Enter'), ' Run'),
+          h('li', {}, h('kbd', {}, 'Ctrl+Shift+Enter'), ' Submit'),
+          h('li', {}, h('kbd', {}, 'Ctrl+M'), ' lets Tab leave the editor'),
+          h('li', {}, h('kbd', {}, 'F8'), ' next problem'))),
       tests.el));
 
   // Session state: the version of the last acknowledged edit, and per file the text the hub has.
@@ -204,8 +209,13 @@ export async function workbenchView(exerciseId) {
   }
   runButton.addEventListener('click', () => run('run'));
   submitButton.addEventListener('click', () => run('submit'));
+  // In the editor these are Monaco commands (Enter would otherwise insert a line first); elsewhere on the page, keys.
+  editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => { if (!runButton.disabled) run('run'); });
+  editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyMod.Shift | monaco.KeyCode.Enter, () => { if (!submitButton.disabled) run('submit'); });
   el.addEventListener('keydown', e => {
-    if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') { e.preventDefault(); run(e.shiftKey ? 'submit' : 'run'); }
+    if (e.defaultPrevented || !(e.ctrlKey || e.metaKey) || e.key !== 'Enter') return;
+    e.preventDefault();
+    if (!runButton.disabled) run(e.shiftKey ? 'submit' : 'run');
   });
 
   await hub.start();
