@@ -173,6 +173,45 @@ public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHe
         learner.AssertNoConsoleErrors();
     }
 
+    [Fact]
+    public async Task The_course_shows_each_exercise_state_hints_are_released_and_a_pass_recommends_the_next()
+    {
+        await using var learner = await _browser.NewPageAsync(BaseUrl);
+        var page = learner.Page;
+        await RegisterAsync(page);
+        var greet = page.Locator("li[data-exercise='python-greet'] .state");
+        await page.GotoAsync("/courses/python-foundations");
+        Assert.Equal("not-started", await greet.GetAttributeAsync("data-state"));
+
+        // Hints one at a time, with the count left, rendered as Markdown.
+        await page.GotoAsync("/exercises/python-greet");
+        await WaitForWorkbenchAsync(page);
+        var hint = page.Locator("#hint-button");
+        Assert.Equal("Show a hint (3 left)", await hint.TextContentAsync());
+        await hint.ClickAsync();
+        await page.Locator("#exercise-hints li code").First.WaitForAsync();
+        Assert.Equal("Show a hint (2 left)", await hint.TextContentAsync());
+
+        // A pass offers the recommended next exercise and says why.
+        await page.EvaluateAsync("text => __lp.editor.getModel().setValue(text)", await SolutionAsync("python-greet"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
+        await page.Locator("#verdict[data-verdict='passed']").WaitForAsync(new() { Timeout = Long });
+        await page.Locator("#next-exercise #next-link").WaitForAsync(new() { Timeout = Long });
+        Assert.DoesNotContain("python-greet", await page.Locator("#next-link").GetAttributeAsync("href") ?? "", StringComparison.Ordinal);
+        Assert.False(string.IsNullOrWhiteSpace(await page.Locator("#next-reason").TextContentAsync()));
+
+        // Back on the course, the exercise is passed (progress is recorded from the run's event, so it may lag a little).
+        var clock = Stopwatch.StartNew();
+        do
+        {
+            await page.GotoAsync("/courses/python-foundations");
+            await greet.WaitForAsync();
+        }
+        while (await greet.GetAttributeAsync("data-state") != "passed" && clock.ElapsedMilliseconds < Long);
+        Assert.Equal("passed", await greet.GetAttributeAsync("data-state"));
+        learner.AssertNoConsoleErrors();
+    }
+
     [Theory]
     [InlineData("python-greet", "def greet(name)\n    return name\n")]
     [InlineData("javascript-capitalize-words", "function capitalizeWords(text) {\n  return text +;\n}\nmodule.exports = { capitalizeWords };\n")]

@@ -14,8 +14,22 @@ export async function catalogView() {
   };
 }
 
+// Where the learner is with an exercise, from GET /api/progress/me: only a graded pass (every hidden check right)
+// completes it; a practice exercise (no hidden checks) passed on submit is self-checked.
+function stateBadge(p) {
+  const [state, text] = !p || p.attempts === 0 ? ['not-started', 'Not started']
+    : p.completed ? ['passed', 'Passed (graded)']
+    : p.selfChecked ? ['self-checked', 'Passed (self-checked)']
+    : ['attempted', `Attempted (${p.attempts} ${p.attempts === 1 ? 'try' : 'tries'})`];
+  return h('span', { class: `state state-${state}`, dataset: { state } }, text);
+}
+
 export async function courseView(id, me) {
-  const course = await api(`/api/courses/${encodeURIComponent(id)}`);
+  const [course, progress] = await Promise.all([
+    api(`/api/courses/${encodeURIComponent(id)}`),
+    api('/api/progress/me').catch(() => null), // the course still shows without it
+  ]);
+  const mine = new Map((progress?.courses.find(c => c.courseId === id)?.exercises ?? []).map(e => [e.exerciseId, e]));
   const teaches = me?.roles?.includes('admin') || (me?.roles?.includes('instructor') && course.instructors.includes(me.id));
   return {
     title: course.title,
@@ -28,8 +42,9 @@ export async function courseView(id, me) {
         link(`/author/courses/${encodeURIComponent(course.id)}`, 'Edit course', { class: 'button', id: 'edit-course' })) : null,
       course.modules.map(m => h('section', { class: 'module' },
         h('h2', {}, m.title),
-        h('ul', {}, m.exercises.map(e => h('li', {},
+        h('ul', { class: 'exercise-list' }, m.exercises.map(e => h('li', { dataset: { exercise: e.id } },
           link(`/exercises/${encodeURIComponent(e.id)}`, e.title),
+          progress ? [' ', stateBadge(mine.get(e.id))] : null,
           teaches ? [' ', link(`/author/exercises/${encodeURIComponent(e.id)}`, 'Edit', { class: 'edit-link', 'aria-label': `Edit ${e.title}` })] : null))),
         teaches ? link(`/author/courses/${encodeURIComponent(course.id)}/modules/${encodeURIComponent(m.id)}/new-exercise`, 'New exercise', { 'aria-label': `New exercise in ${m.title}` }) : null))),
   };

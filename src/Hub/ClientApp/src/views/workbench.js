@@ -19,6 +19,39 @@ export async function workbenchView(exerciseId) {
   const runButton = h('button', { type: 'button', id: 'run', disabled: true }, 'Run');
   const submitButton = h('button', { type: 'button', id: 'submit', disabled: true, class: 'primary' }, 'Submit');
   const problem = h('p', { class: 'error', role: 'alert' });
+  // The author's hints, released one at a time on request (each counts against "passed without hints").
+  const exerciseHints = h('ol', { class: 'hints', id: 'exercise-hints', 'aria-live': 'polite' });
+  const hintButton = h('button', { type: 'button', id: 'hint-button' });
+  const showHints = (released, left) => {
+    exerciseHints.replaceChildren(...released.map(text => h('li', { class: 'hint prose' }, renderMarkdown(text))));
+    hintButton.textContent = left > 0 ? `Show a hint (${left} left)` : 'No hints left';
+    hintButton.disabled = left <= 0;
+    hintButton.hidden = released.length + left === 0;
+  };
+  showHints(exercise.hints ?? [], (exercise.hintsTotal ?? 0) - (exercise.hints?.length ?? 0));
+  hintButton.addEventListener('click', async () => {
+    hintButton.disabled = true;
+    try {
+      const r = await api(`/api/feedback/exercises/${encodeURIComponent(exerciseId)}/hints/next`, { method: 'POST' });
+      showHints(r.hints, r.hintsRemaining);
+    } catch (e) {
+      problem.textContent = e.message;
+      hintButton.disabled = false;
+    }
+  });
+  // After a pass: the first recommended exercise other than this one, with the recommender's reason. The list is
+  // read once and then kept current by the hub's Recommendations messages (it is recomputed after a submission).
+  const next = h('section', { class: 'next card', id: 'next-exercise', 'aria-live': 'polite', hidden: true });
+  let recommendations = null;
+  let passed = false;
+  const showNext = () => {
+    const item = recommendations?.find(r => r.exerciseId !== exerciseId);
+    next.hidden = !passed || !item;
+    if (next.hidden) return;
+    next.replaceChildren(h('h2', {}, 'Next exercise'),
+      h('p', {}, link(`/exercises/${encodeURIComponent(item.exerciseId)}`, item.title, { id: 'next-link' })),
+      h('p', { class: 'meta', id: 'next-reason' }, item.reason));
+  };
 
   const el = h('div', { class: 'workbench' },
     h('header', { class: 'wb-head' },
@@ -28,10 +61,12 @@ export async function workbenchView(exerciseId) {
     h('div', { class: 'wb-body' },
       h('aside', { class: 'instructions', 'aria-label': 'Instructions' },
         h('h2', {}, 'Instructions'), h('div', { class: 'prose', id: 'instructions-text' }, renderMarkdown(exercise.instructions)),
+        h('h2', {}, 'Hints'), exerciseHints, hintButton,
         h('h2', {}, 'Hints from your instructor'), hints),
       h('div', { class: 'wb-main' },
         tabs, editorHost,
         h('div', { class: 'actions' }, runButton, submitButton, problem),
+        next,
         h('p', { class: 'meta', id: 'run-vs-submit' }, 'Run tries your code on the visible tests; Submit also runs the hidden checks and counts for your progress.'),
         h('ul', { class: 'meta keys', id: 'shortcuts', 'aria-label': 'Keyboard shortcuts' },
           h('li', {}, h('kbd', {}, 'Ctrl+Enter'), ' Run'),
@@ -185,9 +220,19 @@ export async function workbenchView(exerciseId) {
     layerVersion.set(key, msg.version);
     monaco.editor.setModelMarkers(model, msg.layer, msg.markers);
   });
-  conn.on('RunEvent', msg => { if (session && msg.sessionId === session.sessionId) tests.event(msg); });
+  conn.on('RunEvent', msg => {
+    if (!session || msg.sessionId !== session.sessionId) return;
+    tests.event(msg);
+    const e = JSON.parse(msg.eventJson);
+    if (e.type === 'finished' && e.result.verdict === 'passed' && !passed) {
+      passed = true;
+      showNext();
+      api('/api/recommendations/me').then(r => { recommendations ??= r.items; showNext(); }, () => { /* the hub's push may still come */ });
+    }
+  });
+  conn.on('Recommendations', update => { recommendations = update.items; showNext(); });
   conn.on('Hint', hint => {
-    hints.append(h('li', { class: 'hint' }, h('time', { datetime: hint.at }, new Date(hint.at).toLocaleTimeString()), ' ', hint.text));
+    hints.append(h('li', { class: 'hint' }, h('time', { datetime: hint.at }, new Date(hint.at).toLocaleTimeString()), ' ', h('div', { class: 'prose' }, renderMarkdown(hint.text))));
   });
   conn.on('SessionSnapshot', snapshot => {
     if (!session || snapshot.sessionId !== session.sessionId) return;
