@@ -45,13 +45,13 @@ public sealed class Browser : IAsyncDisposable
         return new Browser(playwright, browser);
     }
 
-    /// <summary>A fresh context (own storage, so its own sign-in) at 1280×800 with one page.</summary>
-    public async Task<WebPage> NewPageAsync(string baseUrl)
+    /// <summary>A fresh context (own storage, so its own sign-in) at 1280×800, or the given size, with one page.</summary>
+    public async Task<WebPage> NewPageAsync(string baseUrl, int width = 1280, int height = 800)
     {
         var context = await Chromium.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseUrl,
-            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+            ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         context.SetDefaultTimeout(30_000);
         // Chromium reports a blocked script, style, connection or frame as a console error already; the event says

@@ -173,6 +173,31 @@ public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHe
         learner.AssertNoConsoleErrors();
     }
 
+    [Theory]
+    [InlineData(390, 844)]
+    [InlineData(1024, 768)]
+    public async Task Catalog_course_and_workbench_fit_a_phone_and_a_tablet(int width, int height)
+    {
+        await using var learner = await _browser.NewPageAsync(BaseUrl, width, height);
+        var page = learner.Page;
+        await RegisterAsync(page);
+        const string NoSidewaysScroll = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth";
+        Assert.True(await page.EvaluateAsync<bool>(NoSidewaysScroll), "the catalog scrolls sideways");
+        await page.GotoAsync("/courses/python-foundations");
+        await page.Locator("li[data-exercise='python-greet']").WaitForAsync();
+        Assert.True(await page.EvaluateAsync<bool>(NoSidewaysScroll), "the course page scrolls sideways");
+
+        await page.GotoAsync("/exercises/python-greet");
+        await WaitForWorkbenchAsync(page);
+        await page.Locator("#editor").ScrollIntoViewIfNeededAsync();
+        var box = await page.Locator("#editor").BoundingBoxAsync();
+        Assert.NotNull(box);
+        Assert.True(box.Width >= 300 && box.Height >= 200, $"editor {box.Width}×{box.Height} at {width}×{height}");
+        Assert.True(await page.EvaluateAsync<bool>(NoSidewaysScroll), "the workbench scrolls sideways");
+        await Screenshots.TakeAsync(page, $"learner-workbench-{width}", fullPage: true);
+        learner.AssertNoConsoleErrors();
+    }
+
     [Fact]
     public async Task The_course_shows_each_exercise_state_hints_are_released_and_a_pass_recommends_the_next()
     {
