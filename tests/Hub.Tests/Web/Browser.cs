@@ -46,12 +46,15 @@ public sealed class Browser : IAsyncDisposable
     }
 
     /// <summary>A fresh context (own storage, so its own sign-in) at 1280×800, or the given size, with one page.</summary>
-    public async Task<WebPage> NewPageAsync(string baseUrl, int width = 1280, int height = 800)
+    /// <param name="bypassCsp">Only for injecting a test tool (axe-core) into the page; the policy stays on otherwise.</param>
+    public async Task<WebPage> NewPageAsync(string baseUrl, int width = 1280, int height = 800, ColorScheme colorScheme = ColorScheme.Light, bool bypassCsp = false)
     {
         var context = await Chromium.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseUrl,
             ViewportSize = new ViewportSize { Width = width, Height = height },
+            ColorScheme = colorScheme,
+            BypassCSP = bypassCsp,
         });
         context.SetDefaultTimeout(30_000);
         // Chromium reports a blocked script, style, connection or frame as a console error already; the event says

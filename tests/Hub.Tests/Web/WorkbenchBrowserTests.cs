@@ -173,6 +173,56 @@ public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHe
         learner.AssertNoConsoleErrors();
     }
 
+    /// <summary>axe-core (the client's dev dependency) on the learner's pages in both colour schemes: no serious or
+    /// critical violation, colour contrast among them. Its script is injected, so this context bypasses the CSP.</summary>
+    [Theory]
+    [InlineData(ColorScheme.Light)]
+    [InlineData(ColorScheme.Dark)]
+    public async Task Learner_pages_have_no_serious_accessibility_violations(ColorScheme scheme)
+    {
+        var axe = Path.Combine(RepoRoot(), "src", "Hub", "ClientApp", "node_modules", "axe-core", "axe.min.js");
+        Assert.True(File.Exists(axe), $"{axe} is missing: run npm ci in src/Hub/ClientApp");
+        await using var learner = await _browser.NewPageAsync(BaseUrl, colorScheme: scheme, bypassCsp: true);
+        var page = learner.Page;
+        await RegisterAsync(page);
+        var found = new List<string>();
+        foreach (var path in new[] { "/", "/courses/python-foundations", "/exercises/python-greet" })
+        {
+            await page.GotoAsync(path);
+            if (path.StartsWith("/exercises/", StringComparison.Ordinal))
+            {
+                await WaitForWorkbenchAsync(page);
+            }
+            else
+            {
+                await page.Locator("main h1").WaitForAsync();
+            }
+
+            await page.AddScriptTagAsync(new() { Path = axe });
+            var violations = await page.EvaluateAsync<string[]>(
+                """
+                async () => (await axe.run(document, { resultTypes: ['violations'] })).violations
+                  .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                  .flatMap(v => v.nodes.slice(0, 5).map(n => `${v.id} (${v.impact}): ${n.target.join(' ')} ${n.failureSummary}`))
+                """);
+            found.AddRange(violations.Select(v => $"{path}: {v}"));
+        }
+
+        Assert.True(found.Count == 0, string.Join("\n", found));
+        learner.AssertNoConsoleErrors();
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "LearningPlatform.sln")))
+        {
+            dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("LearningPlatform.sln not found above the test folder");
+        }
+
+        return dir;
+    }
+
     [Theory]
     [InlineData(390, 844)]
     [InlineData(1024, 768)]
