@@ -232,7 +232,11 @@ public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHe
         var page = learner.Page;
         await RegisterAsync(page);
         const string NoSidewaysScroll = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth";
+        await page.ReloadAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Courses" }).WaitForAsync();
         Assert.True(await page.EvaluateAsync<bool>(NoSidewaysScroll), "the catalog scrolls sideways");
+        // The catalog does not load the editor: Monaco comes with the workbench's chunk.
+        Assert.True(await page.EvaluateAsync<bool>("() => typeof window.monaco === 'undefined' && !performance.getEntriesByType('resource').some(r => r.name.includes('/workbench-'))"));
         await page.GotoAsync("/courses/python-foundations");
         await page.Locator("li[data-exercise='python-greet']").WaitForAsync();
         Assert.True(await page.EvaluateAsync<bool>(NoSidewaysScroll), "the course page scrolls sideways");

@@ -5,9 +5,10 @@ import { api, isSignedIn, restoreSession, signOut } from './api.js';
 import { h, link, errorBox } from './ui.js';
 import { signInView } from './views/signin.js';
 import { catalogView, courseView } from './views/catalog.js';
-import { workbenchView } from './views/workbench.js';
-import { dashboardView, watchView } from './views/teach.js';
-// Authoring is for a few: its views load when first opened.
+// The editor (Monaco) is most of the bundle: the views that use it load when first opened, so the sign-in, catalog
+// and course pages do not wait for it. Authoring is for a few: its views load when first opened too.
+const workbench = () => import('./views/workbench.js');
+const teach = () => import('./views/teach.js');
 const author = () => import('./views/author/course.js');
 const exercise = () => import('./views/author/exercise.js');
 const imports = () => import('./views/import.js');
@@ -21,9 +22,9 @@ const routes = [
   [/^\/$/, () => catalogView()],
   [/^\/signin$/, () => signInView({ onSignedIn: () => { me = null; go('/'); } })],
   [/^\/courses\/([^/]+)$/, id => courseView(id, me)],
-  [/^\/exercises\/([^/]+)$/, id => workbenchView(id)],
-  [/^\/teach\/([^/]+)$/, id => dashboardView(id)],
-  [/^\/watch\/([^/]+)$/, id => watchView(id)],
+  [/^\/exercises\/([^/]+)$/, async id => (await workbench()).workbenchView(id)],
+  [/^\/teach\/([^/]+)$/, async id => (await teach()).dashboardView(id)],
+  [/^\/watch\/([^/]+)$/, async id => (await teach()).watchView(id)],
   [/^\/author\/courses\/new$/, async () => (await author()).courseEditorView(null)],
   [/^\/author\/courses\/([^/]+)$/, async id => (await author()).courseEditorView(id)],
   [/^\/author\/courses\/([^/]+)\/modules\/([^/]+)\/new-exercise$/, async (courseId, moduleId) => (await exercise()).exerciseEditorView({ courseId, moduleId })],
