@@ -35,6 +35,19 @@ public sealed class WebClientServingTests(EndToEndFixture fixture)
     }
 
     [Fact]
+    public async Task Hashed_chunks_are_cached_for_good_and_the_entry_revalidated()
+    {
+        using var client = fixture.Platform.Client();
+        using var entry = await client.GetAsync("/dist/app.js");
+        Assert.Equal("no-cache", entry.Headers.CacheControl?.ToString());
+        var chunk = System.Text.RegularExpressions.Regex.Match(await entry.Content.ReadAsStringAsync(), @"\./chunks/[\w-]+\.js").Value;
+        Assert.NotEmpty(chunk);
+        using var response = await client.GetAsync("/dist/" + chunk[2..]);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("immutable", response.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_bundle_is_served()
     {
         using var response = await fixture.Platform.Client().GetAsync("/dist/app.js");

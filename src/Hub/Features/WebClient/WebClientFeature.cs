@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Net.Http.Headers;
 
 namespace LearningPlatform.Hub.Features.WebClient;
@@ -8,7 +9,7 @@ namespace LearningPlatform.Hub.Features.WebClient;
 /// unknown <c>/api/...</c> stays a 404 rather than a 200 with HTML. Every page is sent with a fresh nonce for its
 /// Content Security Policy (<see cref="BrowserSecurity"/>), so <c>index.html</c> is never served as a plain file.
 /// </summary>
-public static class WebClientFeature
+public static partial class WebClientFeature
 {
     private const string IndexFile = "index.html";
 
@@ -18,8 +19,13 @@ public static class WebClientFeature
     {
         app.UseStaticFiles(new StaticFileOptions
         {
-            // The bundle's names carry no hash: revalidate each time (ETags make that a 304).
-            OnPrepareResponse = c => c.Context.Response.Headers[HeaderNames.CacheControl] = "no-cache",
+            // esbuild names chunks and assets by their content hash (ClientApp/build.mjs): those never change, so they
+            // are cached for good. The entry points (app.js, app.css, the editor worker) keep their names: revalidate
+            // each time (ETags make that a 304).
+            OnPrepareResponse = c => c.Context.Response.Headers[HeaderNames.CacheControl] =
+                c.Context.Request.Path.StartsWithSegments("/dist/chunks", StringComparison.Ordinal) || HashedAsset().IsMatch(c.File.Name)
+                    ? "public, max-age=31536000, immutable"
+                    : "no-cache",
         });
         return app;
     }
@@ -69,4 +75,8 @@ public static class WebClientFeature
         context.Response.Headers[HeaderNames.CacheControl] = "no-store";
         await context.Response.WriteAsync(html, context.RequestAborted);
     }
+
+    /// <summary>An asset named <c>[name]-[hash].ext</c> by esbuild (the editor's font).</summary>
+    [GeneratedRegex(@"-[A-Z0-9]{8}\.\w+$")]
+    private static partial Regex HashedAsset();
 }
