@@ -113,6 +113,7 @@ internal sealed class Runner : IAsyncDisposable
             ["Runner:Admission:MaxConcurrentRuns"] = concurrency.ToString(CultureInfo.InvariantCulture),
             ["Runner:Admission:MaxQueuedRuns"] = "10000",
             ["Runner:Admission:MaxRunsPerUser"] = "1000",
+            ["Runner:Admission:RunsPerUserPerMinute"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
         });
         builder.AddServiceDefaults("runner");

@@ -97,7 +97,8 @@ public static class SubmitRun
         }
 
         await queue.AcceptAsync(store, run, new RunRequest(
-            run.Id, run.UserId, ParseLanguage(run.Language), files, run.SubmittedAt, run.ExerciseId, CorrelationId.Current, checks, limits), cancellationToken);
+            run.Id, run.UserId, ParseLanguage(run.Language), files, run.SubmittedAt, run.ExerciseId, CorrelationId.Current, checks, limits,
+            mode == RunModes.Submit ? RunMode.Submit : RunMode.Run), cancellationToken);
 
         if (wait == true)
         {
