@@ -50,13 +50,16 @@ await using (var warm = await Runner.StartAsync(opts.Pool, opts.Concurrency))
     if (opts.Sustained > 0)
     {
         var floorBefore = await Floor.DockerRunAsync(warm.Factory, opts.Floor, opts.Concurrency);
+        var cpuBefore = Cpu.Take();
         var (sustained, rate, overall) = await warm.SustainedAsync(RunLanguage.Python, python, opts.Sustained, opts.Concurrency);
+        var cpuUsed = Cpu.Take() - cpuBefore;
         var floorAfter = await Floor.DockerRunAsync(warm.Factory, opts.Floor, opts.Concurrency);
         var floor = (floorBefore + floorAfter) / 2;
         var failures = sustained.Count(r => r.Verdict != RunVerdict.Passed);
         Report($"python sustained, {opts.Sustained} runs", sustained.Select(r => r.Ms).ToList(), "");
         var cpu = sustained.Where(r => r.WorkerCpuMs is not null).GroupBy(r => r.Warm).ToDictionary(g => g.Key, g => Pct(g.Select(r => (double)r.WorkerCpuMs!.Value).ToList(), 50));
         Console.WriteLine($"  test worker's CPU per run (its whole life: start, imports, warm-up when pooled, the tests), p50: warm {cpu.GetValueOrDefault(true):F0} ms, cold {cpu.GetValueOrDefault(false):F0} ms");
+        Console.WriteLine($"  CPU per run outside the sandboxes: this runner {cpuUsed.Runner / opts.Sustained:F0} ms, dockerd {cpuUsed.Dockerd / opts.Sustained:F0} ms, containerd {cpuUsed.Containerd / opts.Sustained:F0} ms (its per-container shims not counted)");
         Console.WriteLine($"  {overall:F2} runs/s overall; steady state (after the first tenth, which the filled pool serves) below; failures {failures}, warm starts {sustained.Count(r => r.Warm)}");
         Console.WriteLine($"  container floor: before {floorBefore:F2}, after {floorAfter:F2} runs/s ({opts.Floor} x `docker run --rm` of {warm.Factory.ImageFor(RunLanguage.Python)} /bin/true, {opts.Concurrency} at once)");
         Console.WriteLine($"throughput {rate:F2} runs/s, container floor {floor:F2} runs/s, ratio {rate / floor:F2}");
@@ -402,6 +405,12 @@ internal static class Floor
     private static async Task<double> RateAsync(int n, int concurrency, Func<Task> one)
     {
         var next = 0;
+        var cpu = Cpu.Take();
+        using var report = new Finally(() =>
+        {
+            var used = Cpu.Take() - cpu;
+            Console.WriteLine($"    (CPU per call: this process {used.Runner / n:F0} ms, dockerd {used.Dockerd / n:F0} ms, containerd {used.Containerd / n:F0} ms)");
+        });
         var sw = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
@@ -416,4 +425,39 @@ internal static class Floor
     public static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
     private static string Str(long value) => value.ToString(CultureInfo.InvariantCulture);
+}
+
+/// CPU time (ms) of this process and of the Docker daemons, from /proc.
+internal readonly record struct Cpu(double Runner, double Dockerd, double Containerd)
+{
+    public static Cpu operator -(Cpu a, Cpu b) => new(a.Runner - b.Runner, a.Dockerd - b.Dockerd, a.Containerd - b.Containerd);
+
+    public static Cpu Take() => new(Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds, Of("dockerd"), Of("containerd"));
+
+    private static double Of(string name)
+    {
+        double total = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() != name)
+                {
+                    continue;
+                }
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                total += (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0; // clock ticks of 10 ms
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+            {
+            }
+        }
+        return total;
+    }
+}
+
+internal sealed class Finally(Action action) : IDisposable
+{
+    public void Dispose() => action();
 }
