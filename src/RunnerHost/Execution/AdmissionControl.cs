@@ -77,16 +77,37 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeP
         }
     }
 
-    /// Whether a run taken now would be admitted to wait (the queue's reader stops reading when not).
-    public bool HasRoom
+    /// How many more runs would be admitted to wait or start now (how many the queue's reader takes).
+    public int Room
     {
         get
         {
             lock (_lock)
             {
-                return _waiting < _o.MaxQueuedRuns || _free > 0;
+                return Math.Max(0, _o.MaxQueuedRuns - _waiting) + _free;
             }
         }
+    }
+
+    /// Completes when a run ends or leaves the queue (room may have come), or after a second.
+    public async Task WaitForRoomAsync(CancellationToken ct)
+    {
+        Task changed;
+        lock (_lock)
+        {
+            changed = _roomChanged.Task;
+        }
+        await changed.WaitAsync(TimeSpan.FromSeconds(1), ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        ct.ThrowIfCancellationRequested();
+    }
+
+    private TaskCompletionSource _roomChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// Under the lock.
+    private void SignalRoom()
+    {
+        _roomChanged.TrySetResult();
+        _roomChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// Null lease + reason when rejected. Dispose the lease when the run is over. <paramref name="rateLimited"/>
@@ -191,6 +212,7 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeP
             lane.Queue.Remove(waiter.Node);
             _waiting--;
             Forget(lane);
+            SignalRoom();
         }
         waiter.Started.TrySetCanceled();
     }
@@ -206,6 +228,7 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeP
                 Forget(lane);
             }
             Pump();
+            SignalRoom();
         }
     }
 

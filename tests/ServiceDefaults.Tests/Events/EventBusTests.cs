@@ -93,7 +93,7 @@ public sealed class EventBusTests : IAsyncLifetime
             ["Redis:Configuration"] = RedisConfiguration,
             ["Redis:KeyPrefix"] = _prefix,
             ["Events:Group"] = "test",
-            ["Events:PollInterval"] = "00:00:00.020",
+            ["Events:ReadBlock"] = "00:00:00.200",
             ["Events:ClaimIdleAfter"] = "00:00:00.200",
         });
         builder.Services.AddRedis().AddEventBus().AddSingleton(handled)

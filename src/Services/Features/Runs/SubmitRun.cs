@@ -109,7 +109,7 @@ public static class SubmitRun
             }
         }
 
-        return Results.Accepted($"/api/runs/{run.Id}", new Accepted(run.Id, "queued"));
+        return Results.Accepted($"/api/runs/{run.Id}", new Accepted(run.Id, RunStatuses.Queued));
     }
 
     // Learners send only the exercise's own solution files: a test file, a conftest.py or any other extra file could
