@@ -11,11 +11,17 @@
 // mode=diagnostics: one learner types into a ~200-line C# file (keystroke -> syntax markers, keystroke -> compiler
 //   markers, as round trips through the real client on loopback).
 //
+// mode=runs: learners submit their exercise through the hub one run at a time, at a learner's pace (pause ms between
+//   a verdict and the next submit), measuring at the client: Submit -> the run's first event, and -> its verdict
+//   (the `finished` event). bench/run-latency.sh starts a platform instance of its own and runs this.
+//
 // Usage: dotnet run -c Release --project bench/Hub.Bench -- [url=http://localhost:8080] [connections=15000]
 //        [typers=1000] [rate=5] [seconds=30] [exercise=python-greet] [warmup=5] [errors=false] [protocol=json|messagepack]
 //        [idle=lean|client] [idleread=true] [timeline=false]
 //        [pid=<hub process id, for memory and CPU>] [hold=<seconds to keep the idle connections, for a heap dump>]
 //        dotnet run -c Release --project bench/Hub.Bench -- mode=diagnostics [keystrokes=300] [debounce=150]
+//        dotnet run -c Release --project bench/Hub.Bench -- mode=runs [runs=40] [learners=1] [pause=1000]
+//        [exercise=python-greet] [submit=run|submit]
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Claims;
@@ -39,6 +45,12 @@ var key = Environment.GetEnvironmentVariable("Jwt__SigningKey") ?? ReadSecret("J
 if (Opt("mode", "load") == "diagnostics")
 {
     await DiagnosticsRoundTripsAsync(int.Parse(Opt("keystrokes", "300")), double.Parse(Opt("debounce", "150")));
+    return;
+}
+
+if (Opt("mode", "load") == "runs")
+{
+    await RunLatencyAsync(int.Parse(Opt("runs", "40")), int.Parse(Opt("learners", "1")), int.Parse(Opt("pause", "1000")), Opt("submit", "submit"));
     return;
 }
 
@@ -374,6 +386,59 @@ async Task DiagnosticsRoundTripsAsync(int keystrokes, double debounce)
 
         return inbox[(v, layer)];
     }
+}
+
+// Submit -> first event and -> verdict, as a browser sees them: each learner submits, waits for its verdict, pauses,
+// and submits again. The first run of each learner is not counted (a fresh session, a cold path in every process).
+async Task RunLatencyAsync(int runs, int learners, int pause, string method)
+{
+    var bench = Guid.NewGuid().ToString("N")[..8];
+    var first = new ConcurrentBag<double>();
+    var verdict = new ConcurrentBag<double>();
+    var verdicts = new ConcurrentDictionary<string, int>();
+    Console.WriteLine($"{learners} learner(s) x {runs} {method}s of {Opt("exercise", "python-greet")}, {pause} ms between a verdict and the next submit");
+    await Task.WhenAll(Enumerable.Range(0, learners).Select(async l =>
+    {
+        await using var hub = Connect($"bench-runs-{bench}-{l}");
+        var events = System.Threading.Channels.Channel.CreateUnbounded<(RunEventMessage Message, long At)>();
+        hub.On<RunEventMessage>("RunEvent", m => events.Writer.TryWrite((m, Stopwatch.GetTimestamp())));
+        await hub.StartAsync();
+        var session = await hub.InvokeAsync<SessionSnapshot>("OpenExercise", Opt("exercise", "python-greet"));
+        for (var i = 0; i <= runs; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var runId = await hub.InvokeAsync<string>(method == "run" ? "Run" : "Submit", session.SessionId);
+            long? firstAt = null;
+            while (true)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+                var (m, at) = await events.Reader.ReadAsync(timeout.Token);
+                if (m.RunId != runId)
+                {
+                    continue;
+                }
+
+                firstAt ??= at;
+                if (m.Type == "finished")
+                {
+                    if (i > 0)
+                    {
+                        first.Add(Stopwatch.GetElapsedTime(start, firstAt.Value).TotalMilliseconds);
+                        verdict.Add(Stopwatch.GetElapsedTime(start, at).TotalMilliseconds);
+                        var v = System.Text.Json.JsonDocument.Parse(m.EventJson).RootElement.GetProperty("result").GetProperty("verdict").GetString() ?? "?";
+                        verdicts.AddOrUpdate(v, 1, (_, n) => n + 1);
+                    }
+
+                    break;
+                }
+            }
+
+            await Task.Delay(pause);
+        }
+    }));
+    Console.WriteLine($"submit -> first event ms: {Percentiles([.. first.Order()])}");
+    Console.WriteLine($"submit -> verdict ms:     {Percentiles([.. verdict.Order()])}");
+    Console.WriteLine($"verdicts: {string.Join(", ", verdicts.Select(kv => $"{kv.Value} {kv.Key}"))}");
 }
 
 // Not in a comment or a string: there a keystroke changes no markers.

@@ -17,16 +17,78 @@ and this process is non-dumpable, so code running as the same uid can neither pt
 as PID 1 of the namespace it cannot be killed from inside. Anything learner code prints is data inside an output
 frame, and a frame it writes elsewhere (e.g. /proc/self/fd) is unsigned: the host drops it.
 """
+import gc
+
+gc.disable()  # a short-lived process: no collections while it and its forks start (re-enabled in the forks)
 import base64, codecs, ctypes, hashlib, hmac, json, os, selectors, signal, sys, time
 
 WORK = "/work"
+WARMUP = os.environ.get("SANDBOX_WARMUP") == "1"
+
+
+# Interpreter flags a forked worker already has from us (-I) or gets by hand (-B): "python3 <flags> script.py" with
+# only these runs in a fork of this process (SANDBOX_FORK_PYTHON=1, the Python image) instead of a new interpreter.
+FORKABLE_FLAGS = {"-I", "-B", "-IB", "-BI"}
+
+
+def python_script(argv):
+    """The script of a `python3 [-I] [-B] script.py` command line this interpreter can run in a fork, else None."""
+    if os.environ.get("SANDBOX_FORK_PYTHON") != "1" or len(argv) < 2 or os.path.realpath(argv[0]) != os.path.realpath(sys.executable):
+        return None
+    *flags, script = argv[1:]
+    return script if script.endswith(".py") and all(f in FORKABLE_FLAGS for f in flags) else None
+
+
+def run_script(script, env):
+    """In the forked child: become what `python3 -I -B script` would have been, run it, never return."""
+    code = 1
+    try:
+        ctypes.CDLL(None).prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE = 1, as after an exec: /proc/self is the code's own
+        os.environ.clear()
+        os.environ.update(env)
+        if WARMUP:
+            # Set by the host on pooled sandboxes: the worker may pay first-call costs before its run (it takes
+            # the variable out of its environment before any submitted code runs).
+            os.environ["SANDBOX_WARMUP"] = "1"
+        sys.dont_write_bytecode = True
+        sys.argv = [script]
+        sys.stdin = open(0, "r", encoding="utf-8", errors="surrogateescape", closefd=False)
+        sys.stdout = open(1, "w", encoding="utf-8", errors="surrogateescape", closefd=False)
+        sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False, buffering=1)
+        sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
+        gc.enable()
+        # As __main__, from the image's compiled bytecode (python3 script.py would compile the source each time).
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("__main__", script)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["__main__"] = module
+        spec.loader.exec_module(module)
+        code = 0
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except BaseException:
+        try:
+            import traceback
+            traceback.print_exc()
+        except BaseException:
+            pass
+    finally:
+        for f in (sys.stdout, sys.stderr):
+            try:
+                f.flush()
+            except BaseException:
+                pass
+        os._exit(code)
 
 
 def spawn(argv, env):
-    """Forks argv with stdin, stdout+stderr and fd 3 as pipes to us; returns (pid, stdin, output, reports)."""
+    """Forks argv with stdin, stdout+stderr and fd 3 as pipes to us; returns (pid, stdin, output, reports). A Python
+    script runs in the fork itself (no second interpreter start): the fork is a copy of this process taken before
+    any run or key exists, so it holds nothing of ours worth having, and shares no memory with us afterwards."""
     in_r, in_w = os.pipe()
     out_r, out_w = os.pipe()
     res_r, res_w = os.pipe()
+    script = python_script(argv)
     pid = os.fork()
     if pid == 0:
         try:
@@ -37,6 +99,8 @@ def spawn(argv, env):
             os.dup2(out_w, 2)
             os.dup2(res_w, 3)
             os.closerange(4, 65536)
+            if script is not None:
+                run_script(script, env)
             os.execvpe(argv[0], argv, env)
         finally:
             os._exit(127)

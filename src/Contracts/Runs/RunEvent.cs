@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Reflection;
 using System.Text.Json.Serialization;
 
 namespace LearningPlatform.Contracts.Runs;
@@ -12,14 +14,14 @@ namespace LearningPlatform.Contracts.Runs;
 /// <param name="Sequence">1, 2, 3... within the run; consumers can drop duplicates (at-least-once delivery).</param>
 /// <param name="At">When the runner emitted it.</param>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
-[JsonDerivedType(typeof(RunAccepted), "accepted")]
-[JsonDerivedType(typeof(RunStarted), "started")]
-[JsonDerivedType(typeof(RunCompiled), "compiled")]
-[JsonDerivedType(typeof(TestStarted), "test_started")]
-[JsonDerivedType(typeof(TestFinished), "test_finished")]
-[JsonDerivedType(typeof(RunOutput), "output")]
-[JsonDerivedType(typeof(CheckFinished), "check_finished")]
-[JsonDerivedType(typeof(RunFinished), "finished")]
+[JsonDerivedType(typeof(RunAccepted), RunEventTypes.Accepted)]
+[JsonDerivedType(typeof(RunStarted), RunEventTypes.Started)]
+[JsonDerivedType(typeof(RunCompiled), RunEventTypes.Compiled)]
+[JsonDerivedType(typeof(TestStarted), RunEventTypes.TestStarted)]
+[JsonDerivedType(typeof(TestFinished), RunEventTypes.TestFinished)]
+[JsonDerivedType(typeof(RunOutput), RunEventTypes.Output)]
+[JsonDerivedType(typeof(CheckFinished), RunEventTypes.CheckFinished)]
+[JsonDerivedType(typeof(RunFinished), RunEventTypes.Finished)]
 public abstract record RunEvent(string RunId, long Sequence, DateTimeOffset At);
 
 /// <summary>The runner took the request off the queue and admitted it.</summary>
@@ -50,3 +52,42 @@ public sealed record CheckFinished(string RunId, long Sequence, DateTimeOffset A
 
 /// <summary>The run is over; carries the full result. Always the last event of a run.</summary>
 public sealed record RunFinished(string RunId, long Sequence, DateTimeOffset At, RunResult Result) : RunEvent(RunId, Sequence, At);
+
+/// <summary>
+/// The run events' discriminators (the <c>type</c> of each event, and of its entry in the run's event stream), the one
+/// list every producer and consumer uses: the <see cref="RunEvent"/> attributes name these constants.
+/// </summary>
+public static class RunEventTypes
+{
+    /// <summary>Wire names, as in <see cref="RunEvent"/>'s summary.</summary>
+    public const string Accepted = "accepted", Started = "started", Compiled = "compiled", TestStarted = "test_started",
+        TestFinished = "test_finished", Output = "output", CheckFinished = "check_finished", Finished = "finished";
+
+    private static readonly FrozenDictionary<Type, string> Names = typeof(RunEvent).GetCustomAttributes<JsonDerivedTypeAttribute>()
+        .ToFrozenDictionary(a => a.DerivedType, a => (string)a.TypeDiscriminator!);
+
+    /// <summary>The discriminator of <paramref name="e"/>.</summary>
+    public static string Of(RunEvent e) => Names[e.GetType()];
+}
+
+/// <summary>
+/// Where a run is, as the API and the workbench say it: one list for Services (<c>GET /api/runs/{id}</c>) and the
+/// hub's sessions (their last run).
+/// </summary>
+public static class RunStatuses
+{
+    /// <summary>Accepted, not yet taken by a runner.</summary>
+    public const string Queued = "queued";
+
+    /// <summary>A runner has it (its <c>accepted</c> or <c>started</c> event came).</summary>
+    public const string Running = "running";
+
+    /// <summary>Its result is there.</summary>
+    public const string Finished = "finished";
+
+    /// <summary>Workbench only: its events stopped coming before the result (the relay gave up).</summary>
+    public const string Lost = "lost";
+
+    /// <summary>Workbench only: the learner stopped following it (the runner still finishes it).</summary>
+    public const string Cancelled = "cancelled";
+}

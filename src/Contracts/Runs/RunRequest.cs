@@ -16,6 +16,21 @@ public enum RunLanguage
     [JsonStringEnumMemberName("csharp")] CSharp,
 }
 
+/// <summary>Why a run was asked for. Wire values <c>run</c>, <c>submit</c>, <c>trial</c>.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RunMode>))]
+public enum RunMode
+{
+    /// <summary>A learner's run against the visible tests.</summary>
+    [JsonStringEnumMemberName("run")] Run,
+
+    /// <summary>A learner's submission: visible tests and hidden checks; counts for progress.</summary>
+    [JsonStringEnumMemberName("submit")] Submit,
+
+    /// <summary>An author's reference solution or starter, run when an exercise is saved or imported; not subject to
+    /// learners' per-user run rate.</summary>
+    [JsonStringEnumMemberName("trial")] Trial,
+}
+
 /// <summary>One source file of a run. Names are plain file names (no directories), e.g. <c>add.py</c>.</summary>
 /// <param name="Name">File name: letters, digits, <c>_ - .</c>; no path separators, not starting with a dot.</param>
 /// <param name="Content">File text (UTF-8 on the way into the sandbox).</param>
@@ -37,6 +52,7 @@ public sealed record RunFile(string Name, string Content, bool IsTest = false);
 /// <param name="Checks">Hidden checks to judge after the visible tests (submits of graded exercises). Their
 /// expectations stay in RunnerHost; only the calls enter the sandbox.</param>
 /// <param name="Limits">The exercise's own limits, capped by the runner's.</param>
+/// <param name="Mode">Why the run was asked for; authors' trials do not count against a user's run rate.</param>
 public sealed record RunRequest(
     string RunId,
     string UserId,
@@ -46,4 +62,5 @@ public sealed record RunRequest(
     string? ExerciseId = null,
     string? CorrelationId = null,
     IReadOnlyList<HiddenCheck>? Checks = null,
-    RunLimits? Limits = null);
+    RunLimits? Limits = null,
+    RunMode Mode = RunMode.Run);

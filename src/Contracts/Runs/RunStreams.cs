@@ -12,8 +12,9 @@ namespace LearningPlatform.Contracts.Runs;
 /// (<see cref="ConsumerGroup"/>), acknowledges an entry after the run's result is published, and reclaims entries
 /// left pending by a dead runner with XAUTOCLAIM once idle for longer than the longest possible run.</description></item>
 /// <item><description><b><c>runs:{runId}:events</c></b> (<see cref="EventsKey"/>): every <see cref="RunEvent"/> of
-/// the run in order, fields <c>type</c> (the discriminator, e.g. <c>test_finished</c>) and <c>event</c> (the event
-/// as JSON, which also carries <c>type</c>). Trimmed with MAXLEN ~ 1000 and expires 1 hour after the last write.
+/// the run in order, fields <c>type</c> (the discriminator, <see cref="RunEventTypes"/>), <c>seq</c> (its
+/// <see cref="RunEvent.Sequence"/>) and <c>event</c> (the event as JSON, which also carries both): a relay reads
+/// type and sequence without parsing the event. Trimmed with MAXLEN ~ 1000 and expires 1 hour after the last write.
 /// The last entry is always <c>finished</c>. A reclaimed run may append a second sequence starting at
 /// <c>accepted</c>; consumers should reset on an <c>accepted</c> event.</description></item>
 /// <item><description>The result leaves as the integration event <c>RunCompleted(result)</c> on the event bus
@@ -31,7 +32,7 @@ public static class RunStreams
     public const string ConsumerGroup = "runners";
 
     /// <summary>Field names used in the entries.</summary>
-    public const string RequestField = "request", EventTypeField = "type", EventField = "event";
+    public const string RequestField = "request", EventTypeField = "type", EventSequenceField = "seq", EventField = "event";
 
     /// <summary>The per-run event stream key: <c>runs:{runId}:events</c>.</summary>
     public static string EventsKey(string runId) => $"runs:{runId}:events";

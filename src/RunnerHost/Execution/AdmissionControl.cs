@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace LearningPlatform.RunnerHost.Execution;
 
-public sealed class AdmissionOptions
+public sealed class AdmissionOptions : IValidatableObject
 {
     public const string SectionName = "Runner:Admission";
 
@@ -15,83 +15,287 @@ public sealed class AdmissionOptions
 
     /// Runs of one user queued or executing at once; beyond it the user's new runs are rejected.
     [Range(1, 1000)] public int MaxRunsPerUser { get; set; } = 2;
+
+    /// A user who already holds a slot is given another only while no user without one waits and more than this
+    /// many slots stay free: a learner arriving then starts at once instead of waiting behind someone's second run.
+    /// 0 lets one user fill every slot while nobody else waits.
+    [Range(0, 255)] public int SlotsKeptFree { get; set; } = 1;
+
+    /// Runs one user may start per minute on this runner (a token bucket holding <see cref="RunBurstPerUser"/>);
+    /// 0 turns the limit off. Authors' trial runs (saving, importing exercises) do not count.
+    [Range(0, 100_000)] public int RunsPerUserPerMinute { get; set; } = 60;
+
+    [Range(1, 10_000)] public int RunBurstPerUser { get; set; } = 30;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (SlotsKeptFree >= MaxConcurrentRuns)
+        {
+            yield return new ValidationResult(
+                $"Runner:Admission:SlotsKeptFree ({SlotsKeptFree}) must be below MaxConcurrentRuns ({MaxConcurrentRuns}).", [nameof(SlotsKeptFree)]);
+        }
+    }
 }
 
-/// A bounded queue in front of a fixed number of run slots, with a per-user limit. Over a limit: rejected at once.
-internal sealed class AdmissionControl(IOptions<AdmissionOptions> options)
+/// <summary>
+/// A fixed number of run slots shared fairly between users. Runs wait per user; a freed slot goes to the user who
+/// holds the fewest slots, and among those to the one served longest ago (round-robin; users not yet served first,
+/// in order of arrival), each user's runs in order.
+/// While a user without a slot waits, nobody gets a second one, and a second one is given only when
+/// <see cref="AdmissionOptions.SlotsKeptFree"/> slots stay free for whoever comes next. Over a limit (the user's
+/// runs, the queue, the user's rate): rejected at once, with the reason.
+/// </summary>
+internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeProvider time)
 {
     private readonly AdmissionOptions _o = options.Value;
-    private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentRuns);
-    private readonly Dictionary<string, int> _perUser = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, UserLane> _users = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private int _free = options.Value.MaxConcurrentRuns;
     private int _waiting;
+    private long _turn;
 
-    public int Waiting => Volatile.Read(ref _waiting);
-
-    public bool HasRoom
+    public int Waiting
     {
         get
         {
             lock (_lock)
             {
-                return _waiting < _o.MaxQueuedRuns || _slots.CurrentCount > 0;
+                return _waiting;
             }
         }
     }
 
-    /// Null lease + reason when rejected. Dispose the lease when the run is over.
-    public async Task<(IDisposable? Lease, string? Reason)> EnterAsync(string userId, CancellationToken ct)
+    /// Slots running right now.
+    public int Running
     {
+        get
+        {
+            lock (_lock)
+            {
+                return _o.MaxConcurrentRuns - _free;
+            }
+        }
+    }
+
+    /// How many more runs would be admitted to wait or start now (how many the queue's reader takes).
+    public int Room
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return Math.Max(0, _o.MaxQueuedRuns - _waiting) + _free;
+            }
+        }
+    }
+
+    /// Completes when a run ends or leaves the queue (room may have come), or after a second.
+    public async Task WaitForRoomAsync(CancellationToken ct)
+    {
+        Task changed;
         lock (_lock)
         {
-            _perUser.TryGetValue(userId, out var n);
-            if (n >= _o.MaxRunsPerUser)
+            changed = _roomChanged.Task;
+        }
+        await changed.WaitAsync(TimeSpan.FromSeconds(1), ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        ct.ThrowIfCancellationRequested();
+    }
+
+    private TaskCompletionSource _roomChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// Under the lock.
+    private void SignalRoom()
+    {
+        _roomChanged.TrySetResult();
+        _roomChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// Null lease + reason when rejected. Dispose the lease when the run is over. <paramref name="rateLimited"/>
+    /// false for runs that do not count against the user's rate (authors' trials).
+    public async Task<(IDisposable? Lease, string? Reason)> EnterAsync(string userId, CancellationToken ct, bool rateLimited = true)
+    {
+        var waiter = new Waiter(userId);
+        lock (_lock)
+        {
+            var lane = Lane(userId);
+            if (lane.Running + lane.Queue.Count >= _o.MaxRunsPerUser)
             {
+                Forget(lane);
                 return (null, $"too many runs at once for this user (limit {_o.MaxRunsPerUser})");
             }
-            if (_waiting >= _o.MaxQueuedRuns && _slots.CurrentCount == 0)
+            if (_waiting >= _o.MaxQueuedRuns && _free == 0)
             {
+                Forget(lane);
                 return (null, $"the run queue is full ({_o.MaxQueuedRuns} waiting)");
             }
-            _perUser[userId] = n + 1;
+            if (rateLimited && !lane.TryTakeToken(_o, time.GetTimestamp(), time, out var retryAfter))
+            {
+                Forget(lane);
+                return (null, $"too many runs for this user: at most {_o.RunsPerUserPerMinute} a minute; try again in {Math.Ceiling(retryAfter.TotalSeconds):0} s");
+            }
+            lane.Queue.AddLast(waiter.Node);
             _waiting++;
+            Pump();
         }
-        try
+        if (!waiter.Started.Task.IsCompleted)
         {
-            await _slots.WaitAsync(ct);
-        }
-        catch
-        {
-            Leave(userId, slot: false);
-            throw;
-        }
-        lock (_lock)
-        {
-            _waiting--;
+            await using var onCancel = ct.Register(() => Cancel(waiter));
+            await waiter.Started.Task;
         }
         return (new Lease(this, userId), null);
     }
 
-    private void Leave(string userId, bool slot)
+    private UserLane Lane(string userId)
+    {
+        if (!_users.TryGetValue(userId, out var lane))
+        {
+            _users[userId] = lane = new UserLane(userId, ++_turn);
+        }
+        return lane;
+    }
+
+    /// Drops a lane with nothing running or waiting whose bucket is full again: it holds nothing worth keeping.
+    private void Forget(UserLane lane)
+    {
+        if (lane.Running == 0 && lane.Queue.Count == 0 && lane.BucketFull(_o, time.GetTimestamp(), time))
+        {
+            _users.Remove(lane.UserId);
+        }
+    }
+
+    /// Gives free slots to waiting runs, fairest first. Under the lock.
+    private void Pump()
+    {
+        while (_free > 0 && _waiting > 0)
+        {
+            var next = NextUser();
+            if (next is null)
+            {
+                return;
+            }
+            var waiter = next.Queue.First!.Value;
+            next.Queue.RemoveFirst();
+            _waiting--;
+            _free--;
+            next.Running++;
+            next.LastServed = ++_turn;
+            waiter.Started.TrySetResult();
+        }
+    }
+
+    private UserLane? NextUser()
+    {
+        UserLane? best = null;
+        foreach (var lane in _users.Values)
+        {
+            if (lane.Queue.Count == 0)
+            {
+                continue;
+            }
+            if (best is null || (lane.Running, lane.LastServed, lane.Arrived).CompareTo((best.Running, best.LastServed, best.Arrived)) < 0)
+            {
+                best = lane;
+            }
+        }
+        // Everyone waiting already runs something: a second slot only while enough stay free for a newcomer.
+        return best is { Running: > 0 } && _free <= _o.SlotsKeptFree ? null : best;
+    }
+
+    private void Cancel(Waiter waiter)
     {
         lock (_lock)
         {
-            if (!slot)
+            if (waiter.Node.List is null || !_users.TryGetValue(waiter.UserId, out var lane))
             {
-                _waiting--;
+                return; // started meanwhile: the caller gets its lease and disposes it
             }
-            if (_perUser.TryGetValue(userId, out var n) && n <= 1)
+            lane.Queue.Remove(waiter.Node);
+            _waiting--;
+            Forget(lane);
+            SignalRoom();
+        }
+        waiter.Started.TrySetCanceled();
+    }
+
+    private void Leave(string userId)
+    {
+        lock (_lock)
+        {
+            _free++;
+            if (_users.TryGetValue(userId, out var lane))
             {
-                _perUser.Remove(userId);
+                lane.Running--;
+                Forget(lane);
+            }
+            Pump();
+            SignalRoom();
+        }
+    }
+
+    private sealed class Waiter
+    {
+        public Waiter(string userId)
+        {
+            UserId = userId;
+            Node = new LinkedListNode<Waiter>(this);
+        }
+
+        public string UserId { get; }
+        public LinkedListNode<Waiter> Node { get; }
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class UserLane(string userId, long arrived)
+    {
+        public readonly string UserId = userId;
+        public readonly LinkedList<Waiter> Queue = new();
+        public readonly long Arrived = arrived;
+        public int Running;
+
+        /// The turn this user last got a slot; 0 = never: users not yet served go first, in order of arrival.
+        public long LastServed;
+        private double _tokens = double.NaN;
+        private long _refilledAt;
+
+        public bool TryTakeToken(AdmissionOptions o, long now, TimeProvider time, out TimeSpan retryAfter)
+        {
+            retryAfter = TimeSpan.Zero;
+            if (o.RunsPerUserPerMinute == 0)
+            {
+                return true;
+            }
+            Refill(o, now, time);
+            if (_tokens >= 1)
+            {
+                _tokens -= 1;
+                return true;
+            }
+            retryAfter = TimeSpan.FromMinutes((1 - _tokens) / o.RunsPerUserPerMinute);
+            return false;
+        }
+
+        public bool BucketFull(AdmissionOptions o, long now, TimeProvider time)
+        {
+            if (o.RunsPerUserPerMinute == 0)
+            {
+                return true;
+            }
+            Refill(o, now, time);
+            return _tokens >= o.RunBurstPerUser;
+        }
+
+        private void Refill(AdmissionOptions o, long now, TimeProvider time)
+        {
+            if (double.IsNaN(_tokens))
+            {
+                _tokens = o.RunBurstPerUser;
             }
             else
             {
-                _perUser[userId] = n - 1;
+                var minutes = time.GetElapsedTime(_refilledAt, now).TotalMinutes;
+                _tokens = Math.Min(o.RunBurstPerUser, _tokens + minutes * o.RunsPerUserPerMinute);
             }
-        }
-        if (slot)
-        {
-            _slots.Release();
+            _refilledAt = now;
         }
     }
 
@@ -103,7 +307,7 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options)
         {
             if (Interlocked.Exchange(ref _done, 1) == 0)
             {
-                owner.Leave(userId, slot: true);
+                owner.Leave(userId);
             }
         }
     }

@@ -14,12 +14,13 @@ using StackExchange.Redis;
 
 namespace LearningPlatform.RunnerHost.Queue;
 
-/// Consumes run requests from the runs:requests stream (consumer group "runners"), runs each, publishes its events
-/// to runs:{runId}:events and its result as the RunCompleted integration event, then acknowledges. Entries a dead runner left pending are
-/// reclaimed with XAUTOCLAIM; entries this runner is working on have their idle time refreshed so that no live
-/// run is taken over.
+/// Consumes run requests from the runs:requests stream (consumer group "runners") through the platform's one stream
+/// reader (blocking reads; entries a dead runner left pending are claimed), while admission has room; runs each,
+/// publishes its events to runs:{runId}:events and its result as the RunCompleted integration event, then
+/// acknowledges. Entries this runner is working on have their idle time refreshed so that no live run is taken over.
 internal sealed class RedisRunQueue(
     IConnectionMultiplexer redis,
+    BlockingRedis blocking,
     RedisKeys keys,
     IEventPublisher events,
     RunExecutor executor,
@@ -55,66 +56,48 @@ internal sealed class RedisRunQueue(
             return;
         }
         var db = redis.GetDatabase();
-        await EnsureGroupAsync(db);
-        var lastReclaim = DateTime.MinValue;
-        var lastHeartbeat = DateTime.UtcNow;
-        while (!stoppingToken.IsCancellationRequested)
+        var heartbeat = HeartbeatLoopAsync(db, stoppingToken);
+        var reader = new StreamGroupReader(redis, blocking, Requests, new StreamGroupReaderOptions(
+            RunStreams.ConsumerGroup, Consumer, _o.ReadBatch, TimeSpan.FromMilliseconds(_o.BlockMs),
+            TimeSpan.FromMilliseconds(_o.ReclaimIdleMs), TimeSpan.FromMilliseconds(_o.ReclaimIntervalMs)), logger);
+        await reader.RunAsync((entries, claimed, ct) =>
         {
-            try
+            foreach (var entry in entries)
             {
-                if (DateTime.UtcNow - lastHeartbeat > TimeSpan.FromMilliseconds(_o.ReclaimIdleMs / 3.0))
+                if (claimed)
                 {
-                    await HeartbeatAsync(db);
-                    lastHeartbeat = DateTime.UtcNow;
+                    QueueLog.Reclaimed(logger, entry.Id.ToString());
                 }
-                var room = admission.HasRoom;
-                if (room && DateTime.UtcNow - lastReclaim > TimeSpan.FromMilliseconds(_o.ReclaimIntervalMs))
-                {
-                    lastReclaim = DateTime.UtcNow;
-                    var claimed = await db.StreamAutoClaimAsync(Requests, RunStreams.ConsumerGroup, Consumer, _o.ReclaimIdleMs, "0-0", _o.ReadBatch);
-                    foreach (var entry in claimed.ClaimedEntries)
-                    {
-                        QueueLog.Reclaimed(logger, entry.Id.ToString());
-                        Dispatch(db, entry, stoppingToken);
-                    }
-                }
-                var entries = room
-                    ? await db.StreamReadGroupAsync(Requests, RunStreams.ConsumerGroup, Consumer, ">", _o.ReadBatch)
-                    : [];
-                foreach (var entry in entries)
-                {
-                    Dispatch(db, entry, stoppingToken);
-                }
-                if (entries.Length == 0)
-                {
-                    await Task.Delay(_o.PollIntervalMs, stoppingToken);
-                }
+                Dispatch(db, entry, ct);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (RedisServerException e) when (e.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
-            {
-                await EnsureGroupAsync(db);
-            }
-            catch (Exception e) when (e is RedisException or TimeoutException)
-            {
-                QueueLog.RedisFailed(logger, e);
-                await Task.Delay(1000, stoppingToken);
-            }
-        }
+            return Task.CompletedTask;
+        }, stoppingToken, room: Room, waitForRoom: admission.WaitForRoomAsync);
+        await heartbeat;
         // Runs in flight finish or are cancelled; their entries stay pending for another runner to reclaim.
         await Task.WhenAll(_inFlight.Values).WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
-    private async Task EnsureGroupAsync(IDatabase db)
+    /// Requests to take now: what admission would take, less those taken and not yet in admission (or finishing).
+    private int Room() => admission.Room - Math.Max(0, _inFlight.Count - admission.Running - admission.Waiting);
+
+    private async Task HeartbeatLoopAsync(IDatabase db, CancellationToken ct)
     {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_o.ReclaimIdleMs / 3.0));
         try
         {
-            await db.StreamCreateConsumerGroupAsync(Requests, RunStreams.ConsumerGroup, "0-0", createStream: true);
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                try
+                {
+                    await HeartbeatAsync(db);
+                }
+                catch (Exception e) when (e is RedisException or TimeoutException)
+                {
+                    QueueLog.RedisFailed(logger, e);
+                }
+            }
         }
-        catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+        catch (OperationCanceledException)
         {
         }
     }
@@ -222,20 +205,12 @@ internal sealed class RedisRunQueue(
 
     private async Task PublishEventAsync(IDatabase db, RedisKey key, TimeSpan ttl, RunEvent e, CommandFlags flags = CommandFlags.None)
     {
-        var type = e switch
-        {
-            RunAccepted => "accepted",
-            RunStarted => "started",
-            RunCompiled => "compiled",
-            TestStarted => "test_started",
-            TestFinished => "test_finished",
-            RunOutput => "output",
-            CheckFinished => "check_finished",
-            RunFinished => "finished",
-            _ => "unknown",
-        };
         await db.StreamAddAsync(key,
-            [new NameValueEntry(RunStreams.EventTypeField, type), new NameValueEntry(RunStreams.EventField, JsonSerializer.Serialize(e, RunJson.Options))],
+            [
+                new NameValueEntry(RunStreams.EventTypeField, RunEventTypes.Of(e)),
+                new NameValueEntry(RunStreams.EventSequenceField, e.Sequence),
+                new NameValueEntry(RunStreams.EventField, JsonSerializer.Serialize(e, RunJson.Options)),
+            ],
             maxLength: _o.EventsMaxLength, useApproximateMaxLength: true, flags: flags);
         _ = db.KeyExpireAsync(key, ttl, flags: CommandFlags.FireAndForget);
     }

@@ -19,8 +19,8 @@ public sealed class RunQueueOptions
 
     [Range(100, 600_000)] public int ReclaimIntervalMs { get; set; } = 5_000;
 
-    /// Idle poll interval of XREADGROUP (StackExchange.Redis cannot block on a multiplexed connection).
-    [Range(1, 10_000)] public int PollIntervalMs { get; set; } = 10;
+    /// Longest one blocking read of the request stream waits (a request wakes it at once, on a connection of its own).
+    [Range(10, 10_000)] public int BlockMs { get; set; } = 1000;
 
     [Range(1, 1000)] public int ReadBatch { get; set; } = 16;
 

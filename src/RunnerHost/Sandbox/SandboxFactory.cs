@@ -57,7 +57,8 @@ internal sealed class SandboxFactory(IDockerClient docker, IOptions<SandboxOptio
             Image = ImageFor(language),
             User = "65534:65534",
             WorkingDir = "/work",
-            Env = new List<string>(),
+            // A pooled sandbox waits for its run and may warm its worker up meanwhile; a cold one has its run waiting.
+            Env = pooled ? ["SANDBOX_WARMUP=1"] : [],
             AttachStdin = true,
             AttachStdout = true,
             AttachStderr = true,

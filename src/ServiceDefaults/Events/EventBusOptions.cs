@@ -18,15 +18,17 @@ public sealed class EventBusOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan OutboxRelayInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Entries read per poll.</summary>
+    /// <summary>Entries read at once.</summary>
     [Range(1, 1_000)]
     public int BatchSize { get; set; } = 64;
 
-    /// <summary>Pause between polls of an empty stream.</summary>
+    /// <summary>Longest one blocking read of an event stream waits (an event wakes it at once); also how late a
+    /// look at pending entries can come.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan ReadBlock { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long an entry may stay unacknowledged before another consumer claims it (its consumer is presumed dead).</summary>
+    /// <summary>How long an entry may stay unacknowledged before another consumer claims it (its consumer is presumed
+    /// dead); pending entries are looked at every half of it.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan ClaimIdleAfter { get; set; } = TimeSpan.FromSeconds(30);
 

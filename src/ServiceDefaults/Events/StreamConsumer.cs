@@ -11,12 +11,14 @@ using StackExchange.Redis;
 namespace LearningPlatform.ServiceDefaults.Events;
 
 /// <summary>
-/// Reads one event stream in this service's consumer group: claims entries left pending by dead consumers, reads
-/// new ones, hands each to the handler in a fresh scope, remembers handled ids and acknowledges. An entry whose
-/// handler keeps failing is moved to <c>{stream}:dead</c> after <see cref="EventBusOptions.MaxDeliveries"/>.
+/// Reads one event stream in this service's consumer group (<see cref="StreamGroupReader"/>: claims entries left
+/// pending by dead consumers, blocks for new ones), hands each to the handler in a fresh scope, remembers handled ids
+/// and acknowledges. An entry whose handler keeps failing is moved to <c>{stream}:dead</c> after
+/// <see cref="EventBusOptions.MaxDeliveries"/>.
 /// </summary>
 internal sealed partial class StreamConsumer<TEvent>(
     IConnectionMultiplexer redis,
+    BlockingRedis blocking,
     RedisKeys keys,
     IServiceScopeFactory scopes,
     IOptions<EventBusOptions> options,
@@ -32,48 +34,15 @@ internal sealed partial class StreamConsumer<TEvent>(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var db = redis.GetDatabase();
-        while (!stoppingToken.IsCancellationRequested)
+        var reader = new StreamGroupReader(redis, blocking, _stream, new StreamGroupReaderOptions(
+            _options.Group, _consumer, _options.BatchSize, _options.ReadBlock, _options.ClaimIdleAfter, _options.ClaimIdleAfter / 2), logger);
+        await reader.RunAsync(async (entries, _, ct) =>
         {
-            try
+            foreach (var entry in entries)
             {
-                await EnsureGroupAsync(db);
-                var claimed = await db.StreamAutoClaimAsync(_stream, _options.Group, _consumer,
-                    (long)_options.ClaimIdleAfter.TotalMilliseconds, "0-0", _options.BatchSize);
-                var entries = claimed.ClaimedEntries.Length > 0
-                    ? claimed.ClaimedEntries
-                    : await db.StreamReadGroupAsync(_stream, _options.Group, _consumer, ">", _options.BatchSize);
-                foreach (var entry in entries)
-                {
-                    await ProcessAsync(db, entry, stoppingToken);
-                }
-
-                if (entries.Length == 0)
-                {
-                    await Task.Delay(_options.PollInterval, stoppingToken);
-                }
+                await ProcessAsync(db, entry, ct);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is RedisException or TimeoutException)
-            {
-                Log.RedisUnavailable(logger, _stream.ToString(), e);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
-    }
-
-    private async Task EnsureGroupAsync(IDatabase db)
-    {
-        try
-        {
-            await db.StreamCreateConsumerGroupAsync(_stream, _options.Group, "0-0", createStream: true);
-        }
-        catch (RedisServerException e) when (e.Message.Contains("BUSYGROUP", StringComparison.Ordinal))
-        {
-            // exists already
-        }
+        }, stoppingToken);
     }
 
     private async Task ProcessAsync(IDatabase db, StreamEntry entry, CancellationToken stoppingToken)
@@ -135,9 +104,6 @@ internal sealed partial class StreamConsumer<TEvent>(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Redis unavailable while consuming {Stream}")]
-        public static partial void RedisUnavailable(ILogger logger, string stream, Exception exception);
-
         [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Handler for {EventType} failed on event {EventId} (failure {Failures})")]
         public static partial void HandlerFailed(ILogger logger, string eventType, string? eventId, int failures, Exception exception);
 

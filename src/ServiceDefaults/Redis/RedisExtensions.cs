@@ -17,6 +17,11 @@ public sealed class RedisOptions
     /// <summary>Prefix of every key this deployment writes, so several deployments or test runs can share a server.</summary>
     [RegularExpression("^[A-Za-z0-9:_-]{0,32}$")]
     public string KeyPrefix { get; set; } = "";
+
+    /// <summary>Longest one blocking read of runs' event streams waits (<see cref="RunEventFollower"/>; an event wakes it
+    /// at once); also the longest a follower can wait to be included when its wake-up was lost.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
+    public TimeSpan StreamReadBlock { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 public static class RedisExtensions
@@ -32,6 +37,8 @@ public static class RedisExtensions
             return ConnectionMultiplexer.Connect(config);
         });
         services.AddSingleton<RedisKeys>();
+        services.AddSingleton<BlockingRedis>();
+        services.AddSingleton<RunEventFollower>();
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         return services;
     }

@@ -95,7 +95,7 @@ public sealed class EventBusTests : IAsyncLifetime
             ["Redis:KeyPrefix"] = _prefix,
             [TestLogging.Key] = TestLogging.Level,
             ["Events:Group"] = "test",
-            ["Events:PollInterval"] = "00:00:00.020",
+            ["Events:ReadBlock"] = "00:00:00.200",
             ["Events:ClaimIdleAfter"] = "00:00:00.200",
         });
         builder.Services.AddRedis().AddEventBus().AddSingleton(handled)

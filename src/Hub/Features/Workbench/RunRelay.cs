@@ -1,18 +1,21 @@
 using System.Collections.Concurrent;
-using System.Net.ServerSentEvents;
 using System.Text.Json;
 using LearningPlatform.Contracts.Runs;
 using LearningPlatform.Contracts.Workbench;
 using Microsoft.AspNetCore.SignalR;
+using LearningPlatform.ServiceDefaults.Redis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace LearningPlatform.Hub.Features.Workbench;
 
 /// <summary>
-/// Follows each run posted from a session through Services' Server-Sent Events and pushes every event to the
-/// session's learner and watchers, then stores the result on the session. The relay lives in the hub process that
-/// posted the run; a cancel reaching another hub process travels over Redis pub/sub.
+/// Follows each run posted from a session on the run's event stream in Redis (<see cref="RunEventFollower"/>: a
+/// blocking read, the event's type and sequence from the stream entry, its JSON passed on as the runner wrote it) and
+/// pushes every event to the session's learner and watchers, then stores the result on the session. Services
+/// authorized the run when it accepted it, and the runner's events carry only what a learner may see (hidden checks by
+/// number, description and pass/fail), as its Server-Sent Events for REST clients do. The relay lives in the hub
+/// process that posted the run; a cancel reaching another hub process travels over Redis pub/sub.
 /// </summary>
 public sealed class RunRelay : IHostedService, IDisposable
 {
@@ -23,7 +26,7 @@ public sealed class RunRelay : IHostedService, IDisposable
 
     // Renewed at a third of its length while relaying; a dead hub's runs are taken over after at most this long.
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(15);
-    private readonly ServicesClient _services;
+    private readonly RunEventFollower _follower;
     private readonly SessionStore _store;
     private readonly IHubContext<WorkbenchHub, IWorkbenchClient> _hub;
     private readonly IConnectionMultiplexer _redis;
@@ -32,10 +35,10 @@ public sealed class RunRelay : IHostedService, IDisposable
     private readonly ILogger<RunRelay> _logger;
 
     public RunRelay(
-        ServicesClient services, SessionStore store, IHubContext<WorkbenchHub, IWorkbenchClient> hub, IConnectionMultiplexer redis,
+        RunEventFollower follower, SessionStore store, IHubContext<WorkbenchHub, IWorkbenchClient> hub, IConnectionMultiplexer redis,
         IOptions<WorkbenchOptions> options, TimeProvider time, ILogger<RunRelay> logger)
     {
-        _services = services;
+        _follower = follower;
         _store = store;
         _hub = hub;
         _redis = redis;
@@ -65,7 +68,7 @@ public sealed class RunRelay : IHostedService, IDisposable
     /// already does. A relay taking over from a dead hub starts from the run's first event: clients drop events whose
     /// sequence they have seen.
     /// </summary>
-    public async Task<bool> StartAsync(RunTicket ticket, string token)
+    public async Task<bool> StartAsync(RunTicket ticket)
     {
         if (_relays.ContainsKey(ticket.RunId) || !await _store.TryLeaseRelayAsync(ticket.RunId, _holder, LeaseDuration))
         {
@@ -80,7 +83,7 @@ public sealed class RunRelay : IHostedService, IDisposable
             return false;
         }
 
-        _ = Task.Run(() => RelayAsync(ticket, token, cts));
+        _ = Task.Run(() => RelayAsync(ticket, cts));
         return true;
     }
 
@@ -99,46 +102,34 @@ public sealed class RunRelay : IHostedService, IDisposable
         }
     }
 
-    private async Task RelayAsync(RunTicket ticket, string token, CancellationTokenSource cts)
+    private async Task RelayAsync(RunTicket ticket, CancellationTokenSource cts)
     {
         var finished = false;
         using var renew = new Timer(
             _ => _ = _store.TryLeaseRelayAsync(ticket.RunId, _holder, LeaseDuration), null, LeaseDuration / 3, LeaseDuration / 3);
         try
         {
-            using var response = await _services.OpenRunEventsAsync(ticket.RunId, token, cts.Token);
-            await using var stream = await response.Content.ReadAsStreamAsync(cts.Token);
             var started = false;
-            await foreach (var item in SseParser.Create(stream).EnumerateAsync(cts.Token))
+            await foreach (var e in _follower.FollowAsync(ticket.RunId, cts.Token))
             {
-                var sequence = 0L;
-                try
-                {
-                    using var doc = JsonDocument.Parse(item.Data);
-                    sequence = doc.RootElement.TryGetProperty("sequence", out var s) && s.TryGetInt64(out var n) ? n : 0;
-                }
-                catch (JsonException)
-                {
-                    continue; // not an event the runner wrote; nothing a client could use
-                }
-
-                var message = new RunEventMessage(ticket.SessionId, ticket.RunId, item.EventType, sequence, item.Data);
+                var message = new RunEventMessage(ticket.SessionId, ticket.RunId, e.Type, e.Sequence, e.Json);
                 await _hub.Clients.Groups(WorkbenchGroups.Learner(ticket.SessionId), WorkbenchGroups.Watchers(ticket.SessionId)).RunEvent(message);
-                if (!started && item.EventType is "accepted" or "started")
+                if (!started && e.Type is RunEventTypes.Accepted or RunEventTypes.Started)
                 {
                     started = true;
-                    await _store.UpdateLastRunAsync(ticket.SessionId, ticket.RunId, last => last.Status == "queued" ? last with { Status = "running" } : null);
+                    await _store.UpdateLastRunAsync(ticket.SessionId, ticket.RunId,
+                        last => last.Status == RunStatuses.Queued ? last with { Status = RunStatuses.Running } : null);
                 }
 
-                if (item.EventType == "finished")
+                if (e.IsFinished)
                 {
                     finished = true;
-                    await StoreResultAsync(ticket, message);
+                    await StoreResultAsync(ticket, e);
                     break;
                 }
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException or HubException)
+        catch (Exception e) when (e is OperationCanceledException or RedisException or TimeoutException or HubException)
         {
             if (!_stopping.IsCancellationRequested && !finished && e is not OperationCanceledException)
             {
@@ -169,19 +160,19 @@ public sealed class RunRelay : IHostedService, IDisposable
             {
                 // Cancelled runs keep their status; a relay that ran out or broke marks the run lost.
                 await _store.UpdateLastRunAsync(ticket.SessionId, ticket.RunId,
-                    last => last.Status is "queued" or "running" ? last with { Status = "lost", FinishedAt = _time.GetUtcNow() } : null);
+                    last => last.Status is RunStatuses.Queued or RunStatuses.Running ? last with { Status = RunStatuses.Lost, FinishedAt = _time.GetUtcNow() } : null);
             }
         }
     }
 
-    private async Task StoreResultAsync(RunTicket ticket, RunEventMessage message)
+    private async Task StoreResultAsync(RunTicket ticket, RunStreamEvent finished)
     {
-        var result = (message.Parse() as RunFinished)?.Result;
+        var result = (finished.Parse() as RunFinished)?.Result;
         var verdict = result is null ? null : JsonSerializer.Serialize(result.Verdict, RunJson.Options).Trim('"');
         var passed = result?.Tests.Count(t => t.Status == TestStatus.Pass) ?? 0;
-        var updated = await _store.UpdateLastRunAsync(ticket.SessionId, ticket.RunId, last => last.Status == "cancelled" ? null : last with
+        var updated = await _store.UpdateLastRunAsync(ticket.SessionId, ticket.RunId, last => last.Status == RunStatuses.Cancelled ? null : last with
         {
-            Status = "finished",
+            Status = RunStatuses.Finished,
             Verdict = verdict,
             Passed = passed,
             Total = result?.Tests.Count ?? 0,

@@ -11,7 +11,8 @@ namespace LearningPlatform.Hub.Features.Workbench;
 
 /// <summary>
 /// What the hub asks Services, always with the caller's own token so that Services applies its own rules: the
-/// exercise a session starts from, a course's instructors (cached briefly), posting a run and following its events.
+/// exercise a session starts from, a course's instructors (cached briefly), posting a run (its events the hub reads
+/// from Redis: <see cref="RunRelay"/>).
 /// Failures become <see cref="HubException"/>s that say what went wrong.
 /// </summary>
 public sealed class ServicesClient(IHttpClientFactory clients, IMemoryCache cache, IOptions<WorkbenchOptions> options, ILogger<ServicesClient> logger)
@@ -75,22 +76,6 @@ public sealed class ServicesClient(IHttpClientFactory clients, IMemoryCache cach
         await EnsureAsync(response, request, "run");
         var accepted = await response.Content.ReadFromJsonAsync<AcceptedDto>(cancellationToken);
         return accepted?.RunId ?? throw new HubException("Services accepted the run but sent no run id.");
-    }
-
-    /// <summary>Opens the run's Server-Sent Events; the caller reads and disposes the response.</summary>
-    public async Task<HttpResponseMessage> OpenRunEventsAsync(string runId, string token, CancellationToken cancellationToken)
-    {
-        using var request = Request(HttpMethod.Get, $"/api/runs/{Uri.EscapeDataString(runId)}/events", token);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-        var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            WorkbenchLog.ServicesError(logger, (int)response.StatusCode, request.Method.Method, request.RequestUri!.ToString());
-            response.Dispose();
-            throw new HttpRequestException($"Services answered {(int)response.StatusCode} to the run's events.", null, response.StatusCode);
-        }
-
-        return response;
     }
 
     private static HttpRequestMessage Request(HttpMethod method, string path, string token)

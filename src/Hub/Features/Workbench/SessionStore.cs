@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LearningPlatform.Contracts.Runs;
 using LearningPlatform.Contracts.Workbench;
 using LearningPlatform.ServiceDefaults.Redis;
 using Microsoft.Extensions.Options;
@@ -335,7 +336,7 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
         var key = SessionKey(sessionId);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var fields = new List<HashEntry> { new("lastRun", JsonSerializer.Serialize(run, Json)), new("lastActivity", now) };
-        if (run.Status == "finished")
+        if (run.Status == RunStatuses.Finished)
         {
             var best = (int?)await Db.HashGetAsync(key, "bestPassed") ?? 0;
             if (run.Passed > best)
@@ -369,7 +370,7 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
             _ = tran.HashSetAsync(key, "lastRun", JsonSerializer.Serialize(changed, Json));
             if (await tran.ExecuteAsync())
             {
-                if (changed.Status == "finished")
+                if (changed.Status == RunStatuses.Finished)
                 {
                     await SetLastRunAsync(sessionId, changed); // progress bookkeeping
                 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using LearningPlatform.Contracts;
+using LearningPlatform.Contracts.Runs;
 using LearningPlatform.Contracts.Workbench;
 using LearningPlatform.Hub.Features.Diagnostics;
 using LearningPlatform.ServiceDefaults.Auth;
@@ -155,7 +156,7 @@ public sealed class WorkbenchHub(
 
         // Marked first: the relay, once stopped, marks a run it did not finish as lost unless it is cancelled.
         var cancelled = await store.UpdateLastRunAsync(ticket.SessionId, ticket.RunId,
-            last => last.Status is "queued" or "running" ? last with { Status = "cancelled", FinishedAt = time.GetUtcNow() } : null);
+            last => last.Status is RunStatuses.Queued or RunStatuses.Running ? last with { Status = RunStatuses.Cancelled, FinishedAt = time.GetUtcNow() } : null);
         await relay.CancelAsync(ticket.RunId);
         await store.EndRunAsync(ticket.UserId, ticket.RunId);
         if (cancelled)
@@ -273,8 +274,8 @@ public sealed class WorkbenchHub(
         await store.RenameRunAsync(UserId, provisional, runId);
         var ticket = new RunTicket(runId, sessionId, UserId, mode);
         await store.SaveRunAsync(ticket);
-        await store.SetLastRunAsync(sessionId, new LastRun(runId, mode, "queued", null, 0, 0, time.GetUtcNow(), null, null));
-        await relay.StartAsync(ticket, Token());
+        await store.SetLastRunAsync(sessionId, new LastRun(runId, mode, RunStatuses.Queued, null, 0, 0, time.GetUtcNow(), null, null));
+        await relay.StartAsync(ticket);
         WorkbenchLog.RunPosted(logger, runId, mode, sessionId);
         return runId;
     }
@@ -291,16 +292,16 @@ public sealed class WorkbenchHub(
         local.Refresh(state);
 
         // A run whose relaying hub went away (restart, crash) is taken over here, or given up once too old.
-        if (state.LastRun is { Status: "queued" or "running" } run && await store.GetRunAsync(run.RunId) is { } ticket && ticket.UserId == UserId)
+        if (state.LastRun is { Status: RunStatuses.Queued or RunStatuses.Running } run && await store.GetRunAsync(run.RunId) is { } ticket && ticket.UserId == UserId)
         {
             if (time.GetUtcNow() - run.StartedAt > _options.RunRelayTimeout)
             {
                 await store.UpdateLastRunAsync(state.SessionId, run.RunId,
-                    last => last.Status is "queued" or "running" ? last with { Status = "lost", FinishedAt = time.GetUtcNow() } : null);
+                    last => last.Status is RunStatuses.Queued or RunStatuses.Running ? last with { Status = RunStatuses.Lost, FinishedAt = time.GetUtcNow() } : null);
             }
             else
             {
-                await relay.StartAsync(ticket, Token());
+                await relay.StartAsync(ticket);
             }
         }
     }

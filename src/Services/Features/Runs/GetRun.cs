@@ -29,7 +29,7 @@ public static class GetRun
             return NotFound(id);
         }
 
-        // The stored result trails the runner's 'finished' event by one consumer poll; don't make the caller wait.
+        // The stored result trails the runner's 'finished' event (its RunCompleted is handled after); don't make the caller wait.
         var result = run.Result ?? await queue.WaitForResultAsync(run.Id, TimeSpan.Zero, cancellationToken);
         return Results.Ok(RunView.From(run, result, withCheckDetails: teaches));
     }
@@ -47,9 +47,9 @@ public static class GetRun
 
     private static async IAsyncEnumerable<SseItem<string>> Items(string runId, RunQueue queue, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var (type, json) in queue.FollowAsync(runId, cancellationToken))
+        await foreach (var e in queue.FollowAsync(runId, cancellationToken))
         {
-            yield return new SseItem<string>(json, type);
+            yield return new SseItem<string>(e.Json, e.Type);
         }
     }
 

@@ -77,7 +77,7 @@ public sealed record RunView(
     public static RunView From(Run run, RunResult? result = null, bool withCheckDetails = false)
     {
         result ??= run.Result;
-        return new(run.Id, result is null ? "queued" : "finished", run.Mode, run.Language, run.ExerciseId, run.SubmittedAt, result,
+        return new(run.Id, result is null ? RunStatuses.Queued : RunStatuses.Finished, run.Mode, run.Language, run.ExerciseId, run.SubmittedAt, result,
             withCheckDetails ? run.CheckDetails() : null);
     }
 }

@@ -8,7 +8,7 @@ using StackExchange.Redis;
 namespace LearningPlatform.Services.Features.Runs;
 
 /// <summary>The Runs feature's side of the runner streams (<see cref="RunStreams"/>): enqueue, and follow a run's events.</summary>
-public sealed class RunQueue(IConnectionMultiplexer redis, RedisKeys keys, IOptions<RunsOptions> options)
+public sealed class RunQueue(IConnectionMultiplexer redis, RedisKeys keys, RunEventFollower follower, IOptions<RunsOptions> options)
 {
     private readonly RunsOptions _options = options.Value;
 
@@ -56,47 +56,53 @@ public sealed class RunQueue(IConnectionMultiplexer redis, RedisKeys keys, IOpti
     }
 
     /// <summary>
-    /// The run's events as the runner wrote them (type and raw JSON), from the first, as they come, until the
-    /// <c>finished</c> event, <paramref name="cancellationToken"/> or <see cref="RunsOptions.MaxStreamDuration"/>.
+    /// The run's events as the runner wrote them, from the first, as they come (a blocking read, no polling), until
+    /// the <c>finished</c> event, <paramref name="cancellationToken"/> or <see cref="RunsOptions.MaxStreamDuration"/>.
     /// </summary>
-    public async IAsyncEnumerable<(string Type, string Json)> FollowAsync(string runId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<RunStreamEvent> FollowAsync(string runId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var db = redis.GetDatabase();
-        var key = keys.Key(RunStreams.EventsKey(runId));
-        var deadline = DateTimeOffset.UtcNow + _options.MaxStreamDuration;
-        RedisValue from = "-";
-        while (!cancellationToken.IsCancellationRequested && DateTimeOffset.UtcNow < deadline)
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(_options.MaxStreamDuration);
+        var events = follower.FollowAsync(runId, cts.Token).WithCancellation(cts.Token).ConfigureAwait(false);
+        await using var e = events.GetAsyncEnumerator();
+        while (true)
         {
-            // StackExchange.Redis multiplexes one connection, so no blocking XREAD: poll with a short interval.
-            var entries = await db.StreamRangeAsync(key, from, "+", count: 100);
-            foreach (var entry in entries)
+            try
             {
-                from = "(" + entry.Id; // exclusive start: after this entry
-                var type = (string?)entry[RunStreams.EventTypeField] ?? "";
-                yield return (type, (string?)entry[RunStreams.EventField] ?? "{}");
-                if (type == "finished")
+                if (!await e.MoveNextAsync())
                 {
                     yield break;
                 }
             }
-
-            if (entries.Length == 0)
+            catch (OperationCanceledException) when (cts.IsCancellationRequested)
             {
-                await Task.Delay(_options.EventPollInterval, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                yield break;
             }
+
+            yield return e.Current;
         }
     }
 
     /// <summary>The run's result once its <c>finished</c> event is there, or null when <paramref name="timeout"/> passes first.</summary>
     public async Task<RunResult?> WaitForResultAsync(string runId, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        if (await follower.FinishedAsync(runId) is { } done)
+        {
+            return (done.Parse() as RunFinished)?.Result;
+        }
+
+        if (timeout <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
-        await foreach (var (type, json) in FollowAsync(runId, cts.Token))
+        await foreach (var e in FollowAsync(runId, cts.Token))
         {
-            if (type == "finished")
+            if (e.IsFinished)
             {
-                return (JsonSerializer.Deserialize<RunEvent>(json, RunJson.Options) as RunFinished)?.Result;
+                return (e.Parse() as RunFinished)?.Result;
             }
         }
 

@@ -14,10 +14,6 @@ public sealed class RunsOptions
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan MaxStreamDuration { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How often a waiting request or an open event stream looks for new run events.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.005", "00:00:05")]
-    public TimeSpan EventPollInterval { get; set; } = TimeSpan.FromMilliseconds(10);
-
     /// <summary>Files in one run (solution and tests together).</summary>
     [Range(1, 100)]
     public int MaxFiles { get; set; } = 20;

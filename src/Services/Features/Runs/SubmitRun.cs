@@ -98,7 +98,8 @@ public static class SubmitRun
         }
 
         await queue.AcceptAsync(store, run, new RunRequest(
-            run.Id, run.UserId, ParseLanguage(run.Language), files, run.SubmittedAt, run.ExerciseId, CorrelationId.Current, checks, limits), cancellationToken);
+            run.Id, run.UserId, ParseLanguage(run.Language), files, run.SubmittedAt, run.ExerciseId, CorrelationId.Current, checks, limits,
+            mode == RunModes.Submit ? RunMode.Submit : RunMode.Run), cancellationToken);
 
         if (wait == true)
         {
@@ -109,7 +110,7 @@ public static class SubmitRun
             }
         }
 
-        return Results.Accepted($"/api/runs/{run.Id}", new Accepted(run.Id, "queued"));
+        return Results.Accepted($"/api/runs/{run.Id}", new Accepted(run.Id, RunStatuses.Queued));
     }
 
     // Learners send only the exercise's own solution files: a test file, a conftest.py or any other extra file could

@@ -28,7 +28,7 @@ internal sealed class TrialRuns(RunStore store, RunQueue queue, TimeProvider tim
             SubmittedAt = time.GetUtcNow(),
         };
         await queue.AcceptAsync(store, run, new RunRequest(
-            run.Id, userId, SubmitRun.ParseLanguage(language), files, run.SubmittedAt, null, CorrelationId.Current, checks, limits), cancellationToken);
+            run.Id, userId, SubmitRun.ParseLanguage(language), files, run.SubmittedAt, null, CorrelationId.Current, checks, limits, RunMode.Trial), cancellationToken);
         return (run.Id, await queue.WaitForResultAsync(run.Id, timeout, cancellationToken));
     }
 }

@@ -11,8 +11,8 @@ using StackExchange.Redis;
 namespace LearningPlatform.Hub.Tests.Features.Workbench;
 
 /// <summary>
-/// Run and Submit post the session's files to Services, and the run's events reach the learner through Services'
-/// Server-Sent Events. RunnerHost is not part of this test: the test writes the run's events to the run's Redis
+/// Run and Submit post the session's files to Services, and the hub relays the run's events from the run's Redis
+/// stream to the learner. RunnerHost is not part of this test: the test writes the run's events to the run's Redis
 /// stream the way the runner does.
 /// </summary>
 [Collection(WorkbenchCollection.Name)]
