@@ -6,7 +6,8 @@
 #   bench/run-latency.sh [Hub.Bench arguments, e.g. runs=40 learners=1 pause=1000 submit=submit]
 #
 # Settings (environment): LP_LATENCY_HUB_PORT (8280), LP_LATENCY_SERVICES_PORT (8281), LP_LATENCY_RUNNER_PORT (8282),
-# LP_LATENCY_REDIS_PORT (6396), LP_LATENCY_DATA (data/latency/<time>), LP_LATENCY_NO_BUILD=1 (skip the build).
+# LP_LATENCY_REDIS_PORT (6396), LP_LATENCY_DATA (data/latency/<time>), LP_LATENCY_NO_BUILD=1 (skip the build),
+# LP_LATENCY_IDLE_SECONDS (0): first measure each process's CPU for that long while nobody uses the instance.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -96,5 +97,18 @@ done
 curl -fsS "http://localhost:$hub_port/health/ready" >/dev/null || { log "the instance did not become ready"; tail -n 30 "$data/logs/run.out" >&2; exit 1; }
 sleep 5 # the runner's warm pool fills after it is ready
 log "instance ready (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+idle=${LP_LATENCY_IDLE_SECONDS:-0}
+if [ "$idle" -gt 0 ]; then
+  cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime, clock ticks
+  pid_on() { ss -Hltnp "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
+  declare -A pids before
+  for name in hub:$hub_port services:$services_port runner:$runner_port; do pids[${name%%:*}]=$(pid_on "${name#*:}"); done
+  for n in "${!pids[@]}"; do before[$n]=$(cpu_of "${pids[$n]}"); done
+  sleep "$idle"
+  ticks=$(getconf CLK_TCK)
+  for n in hub services runner; do
+    log "idle CPU over ${idle} s: $n $(awk -v a="${before[$n]}" -v b="$(cpu_of "${pids[$n]}")" -v t="$ticks" -v s="$idle" 'BEGIN { printf "%.1f", 100 * (b - a) / t / s }') % of a core"
+  done
+fi
 dotnet bench/Hub.Bench/bin/Release/net10.0/Hub.Bench.dll url="http://localhost:$hub_port" mode=runs "$@"
 log "load average $(cut -d' ' -f1-3 /proc/loadavg)"

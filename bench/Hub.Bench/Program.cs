@@ -395,6 +395,7 @@ async Task RunLatencyAsync(int runs, int learners, int pause, string method)
     var bench = Guid.NewGuid().ToString("N")[..8];
     var first = new ConcurrentBag<double>();
     var verdict = new ConcurrentBag<double>();
+    var call = new ConcurrentBag<double>();
     var verdicts = new ConcurrentDictionary<string, int>();
     Console.WriteLine($"{learners} learner(s) x {runs} {method}s of {Opt("exercise", "python-greet")}, {pause} ms between a verdict and the next submit");
     await Task.WhenAll(Enumerable.Range(0, learners).Select(async l =>
@@ -408,6 +409,7 @@ async Task RunLatencyAsync(int runs, int learners, int pause, string method)
         {
             var start = Stopwatch.GetTimestamp();
             var runId = await hub.InvokeAsync<string>(method == "run" ? "Run" : "Submit", session.SessionId);
+            var returned = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             long? firstAt = null;
             while (true)
             {
@@ -424,6 +426,7 @@ async Task RunLatencyAsync(int runs, int learners, int pause, string method)
                     if (i > 0)
                     {
                         first.Add(Stopwatch.GetElapsedTime(start, firstAt.Value).TotalMilliseconds);
+                        call.Add(returned);
                         verdict.Add(Stopwatch.GetElapsedTime(start, at).TotalMilliseconds);
                         var v = System.Text.Json.JsonDocument.Parse(m.EventJson).RootElement.GetProperty("result").GetProperty("verdict").GetString() ?? "?";
                         verdicts.AddOrUpdate(v, 1, (_, n) => n + 1);
@@ -436,6 +439,7 @@ async Task RunLatencyAsync(int runs, int learners, int pause, string method)
             await Task.Delay(pause);
         }
     }));
+    Console.WriteLine($"submit call returned ms:  {Percentiles([.. call.Order()])}  (Services accepted and queued the run)");
     Console.WriteLine($"submit -> first event ms: {Percentiles([.. first.Order()])}");
     Console.WriteLine($"submit -> verdict ms:     {Percentiles([.. verdict.Order()])}");
     Console.WriteLine($"verdicts: {string.Join(", ", verdicts.Select(kv => $"{kv.Value} {kv.Key}"))}");

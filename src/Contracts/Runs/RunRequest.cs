@@ -53,6 +53,8 @@ public sealed record RunFile(string Name, string Content, bool IsTest = false);
 /// expectations stay in RunnerHost; only the calls enter the sandbox.</param>
 /// <param name="Limits">The exercise's own limits, capped by the runner's.</param>
 /// <param name="Mode">Why the run was asked for; authors' trials do not count against a user's run rate.</param>
+/// <param name="AccountCreatedAt">When the submitter's account was created (from their token), if known: young
+/// accounts share one lane of the runner's round-robin, so registering accounts buys no capacity.</param>
 public sealed record RunRequest(
     string RunId,
     string UserId,
@@ -63,4 +65,5 @@ public sealed record RunRequest(
     string? CorrelationId = null,
     IReadOnlyList<HiddenCheck>? Checks = null,
     RunLimits? Limits = null,
-    RunMode Mode = RunMode.Run);
+    RunMode Mode = RunMode.Run,
+    DateTimeOffset? AccountCreatedAt = null);

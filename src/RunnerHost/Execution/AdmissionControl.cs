@@ -27,6 +27,11 @@ public sealed class AdmissionOptions : IValidatableObject
 
     [Range(1, 10_000)] public int RunBurstPerUser { get; set; } = 30;
 
+    /// Accounts younger than this (the <c>created</c> claim of the submitter's token, carried on the run request)
+    /// share one lane of the round-robin, so registering accounts buys no more than one lane's share, whatever their
+    /// number; each keeps its own limits. Zero: every account its own lane.
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")] public TimeSpan NewAccountAge { get; set; } = TimeSpan.FromDays(1);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (SlotsKeptFree >= MaxConcurrentRuns)
@@ -38,17 +43,22 @@ public sealed class AdmissionOptions : IValidatableObject
 }
 
 /// <summary>
-/// A fixed number of run slots shared fairly between users. Runs wait per user; a freed slot goes to the user who
-/// holds the fewest slots, and among those to the one served longest ago (round-robin; users not yet served first,
-/// in order of arrival), each user's runs in order.
-/// While a user without a slot waits, nobody gets a second one, and a second one is given only when
+/// A fixed number of run slots shared fairly between lanes: each user is a lane, except that accounts younger than
+/// <see cref="AdmissionOptions.NewAccountAge"/> share one. Runs wait per lane; a freed slot goes to the lane holding
+/// the fewest slots, and among those to the one served longest ago (round-robin; lanes not yet served first, in
+/// order of arrival); within a lane, to the user served longest ago, each user's runs in order. While a lane without
+/// a slot waits, no lane gets a second one, and a second one is given only when
 /// <see cref="AdmissionOptions.SlotsKeptFree"/> slots stay free for whoever comes next. Over a limit (the user's
 /// runs, the queue, the user's rate): rejected at once, with the reason.
 /// </summary>
 internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeProvider time)
 {
+    /// The lane that accounts younger than <see cref="AdmissionOptions.NewAccountAge"/> share.
+    public const string NewAccountsLane = "\0new-accounts";
+
     private readonly AdmissionOptions _o = options.Value;
-    private readonly Dictionary<string, UserLane> _users = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, UserState> _users = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private int _free = options.Value.MaxConcurrentRuns;
     private int _waiting;
@@ -110,30 +120,39 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeP
         _roomChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
+    /// The lane of a user whose account was created at <paramref name="accountCreatedAt"/> (null: unknown, an
+    /// established account).
+    public string LaneOf(string userId, DateTimeOffset? accountCreatedAt) =>
+        accountCreatedAt is { } created && _o.NewAccountAge > TimeSpan.Zero && time.GetUtcNow() - created < _o.NewAccountAge
+            ? NewAccountsLane
+            : userId;
+
     /// Null lease + reason when rejected. Dispose the lease when the run is over. <paramref name="rateLimited"/>
     /// false for runs that do not count against the user's rate (authors' trials).
-    public async Task<(IDisposable? Lease, string? Reason)> EnterAsync(string userId, CancellationToken ct, bool rateLimited = true)
+    public async Task<(IDisposable? Lease, string? Reason)> EnterAsync(string userId, CancellationToken ct, bool rateLimited = true,
+        DateTimeOffset? accountCreatedAt = null)
     {
-        var waiter = new Waiter(userId);
+        var waiter = new Waiter(userId, LaneOf(userId, accountCreatedAt));
         lock (_lock)
         {
-            var lane = Lane(userId);
-            if (lane.Running + lane.Queue.Count >= _o.MaxRunsPerUser)
+            var user = User(userId);
+            if (user.Runs >= _o.MaxRunsPerUser)
             {
-                Forget(lane);
+                Forget(user);
                 return (null, $"too many runs at once for this user (limit {_o.MaxRunsPerUser})");
             }
             if (_waiting >= _o.MaxQueuedRuns && _free == 0)
             {
-                Forget(lane);
+                Forget(user);
                 return (null, $"the run queue is full ({_o.MaxQueuedRuns} waiting)");
             }
-            if (rateLimited && !lane.TryTakeToken(_o, time.GetTimestamp(), time, out var retryAfter))
+            if (rateLimited && !user.TryTakeToken(_o, time.GetTimestamp(), time, out var retryAfter))
             {
-                Forget(lane);
+                Forget(user);
                 return (null, $"too many runs for this user: at most {_o.RunsPerUserPerMinute} a minute; try again in {Math.Ceiling(retryAfter.TotalSeconds):0} s");
             }
-            lane.Queue.AddLast(waiter.Node);
+            user.Runs++;
+            LaneFor(waiter.LaneKey).Queue.AddLast(waiter.Node);
             _waiting++;
             Pump();
         }
@@ -142,24 +161,41 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeP
             await using var onCancel = ct.Register(() => Cancel(waiter));
             await waiter.Started.Task;
         }
-        return (new Lease(this, userId), null);
+        return (new Lease(this, waiter), null);
     }
 
-    private UserLane Lane(string userId)
+    private UserState User(string userId)
     {
-        if (!_users.TryGetValue(userId, out var lane))
+        if (!_users.TryGetValue(userId, out var user))
         {
-            _users[userId] = lane = new UserLane(userId, ++_turn);
+            _users[userId] = user = new UserState(userId);
+        }
+        return user;
+    }
+
+    private Lane LaneFor(string key)
+    {
+        if (!_lanes.TryGetValue(key, out var lane))
+        {
+            _lanes[key] = lane = new Lane(key, ++_turn);
         }
         return lane;
     }
 
-    /// Drops a lane with nothing running or waiting whose bucket is full again: it holds nothing worth keeping.
-    private void Forget(UserLane lane)
+    /// Drops a user with nothing running or waiting whose bucket is full again: it holds nothing worth keeping.
+    private void Forget(UserState user)
     {
-        if (lane.Running == 0 && lane.Queue.Count == 0 && lane.BucketFull(_o, time.GetTimestamp(), time))
+        if (user.Runs == 0 && user.BucketFull(_o, time.GetTimestamp(), time))
         {
-            _users.Remove(lane.UserId);
+            _users.Remove(user.UserId);
+        }
+    }
+
+    private void Forget(Lane lane)
+    {
+        if (lane.Running == 0 && lane.Queue.Count == 0)
+        {
+            _lanes.Remove(lane.Key);
         }
     }
 
@@ -168,25 +204,26 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeP
     {
         while (_free > 0 && _waiting > 0)
         {
-            var next = NextUser();
-            if (next is null)
+            var lane = NextLane();
+            if (lane is null)
             {
                 return;
             }
-            var waiter = next.Queue.First!.Value;
-            next.Queue.RemoveFirst();
+            var node = lane.Next();
+            lane.Queue.Remove(node);
             _waiting--;
             _free--;
-            next.Running++;
-            next.LastServed = ++_turn;
-            waiter.Started.TrySetResult();
+            lane.Running++;
+            lane.LastServed = ++_turn;
+            lane.UsersServed[node.Value.UserId] = _turn;
+            node.Value.Started.TrySetResult();
         }
     }
 
-    private UserLane? NextUser()
+    private Lane? NextLane()
     {
-        UserLane? best = null;
-        foreach (var lane in _users.Values)
+        Lane? best = null;
+        foreach (var lane in _lanes.Values)
         {
             if (lane.Queue.Count == 0)
             {
@@ -197,7 +234,7 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeP
                 best = lane;
             }
         }
-        // Everyone waiting already runs something: a second slot only while enough stay free for a newcomer.
+        // Every lane waiting already runs something: a second slot only while enough stay free for a newcomer.
         return best is { Running: > 0 } && _free <= _o.SlotsKeptFree ? null : best;
     }
 
@@ -205,27 +242,37 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeP
     {
         lock (_lock)
         {
-            if (waiter.Node.List is null || !_users.TryGetValue(waiter.UserId, out var lane))
+            if (waiter.Node.List is null || !_lanes.TryGetValue(waiter.LaneKey, out var lane))
             {
                 return; // started meanwhile: the caller gets its lease and disposes it
             }
             lane.Queue.Remove(waiter.Node);
             _waiting--;
             Forget(lane);
+            if (_users.TryGetValue(waiter.UserId, out var user))
+            {
+                user.Runs--;
+                Forget(user);
+            }
             SignalRoom();
         }
         waiter.Started.TrySetCanceled();
     }
 
-    private void Leave(string userId)
+    private void Leave(Waiter waiter)
     {
         lock (_lock)
         {
             _free++;
-            if (_users.TryGetValue(userId, out var lane))
+            if (_lanes.TryGetValue(waiter.LaneKey, out var lane))
             {
                 lane.Running--;
                 Forget(lane);
+            }
+            if (_users.TryGetValue(waiter.UserId, out var user))
+            {
+                user.Runs--;
+                Forget(user);
             }
             Pump();
             SignalRoom();
@@ -234,26 +281,57 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeP
 
     private sealed class Waiter
     {
-        public Waiter(string userId)
+        public Waiter(string userId, string laneKey)
         {
             UserId = userId;
+            LaneKey = laneKey;
             Node = new LinkedListNode<Waiter>(this);
         }
 
         public string UserId { get; }
+        public string LaneKey { get; }
         public LinkedListNode<Waiter> Node { get; }
         public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private sealed class UserLane(string userId, long arrived)
+    /// One lane of the round-robin: a user, or the accounts that share one.
+    private sealed class Lane(string key, long arrived)
     {
-        public readonly string UserId = userId;
+        public readonly string Key = key;
         public readonly LinkedList<Waiter> Queue = new();
         public readonly long Arrived = arrived;
+        public readonly Dictionary<string, long> UsersServed = new(StringComparer.Ordinal);
         public int Running;
 
-        /// The turn this user last got a slot; 0 = never: users not yet served go first, in order of arrival.
+        /// The turn this lane last got a slot; 0 = never: lanes not yet served go first, in order of arrival.
         public long LastServed;
+
+        /// The waiting run of the user served longest ago in this lane (never first), the earliest of that user's.
+        public LinkedListNode<Waiter> Next()
+        {
+            var best = Queue.First!;
+            var bestServed = UsersServed.GetValueOrDefault(best.Value.UserId);
+            for (var node = best.Next; node is not null && bestServed > 0; node = node.Next)
+            {
+                var served = UsersServed.GetValueOrDefault(node.Value.UserId);
+                if (served < bestServed)
+                {
+                    (best, bestServed) = (node, served);
+                }
+            }
+            if (Queue.Count == 1)
+            {
+                UsersServed.Clear(); // nothing else waits: forget who came when
+            }
+            return best;
+        }
+    }
+
+    /// One user's runs (queued and running) and run rate.
+    private sealed class UserState(string userId)
+    {
+        public readonly string UserId = userId;
+        public int Runs;
         private double _tokens = double.NaN;
         private long _refilledAt;
 
@@ -299,7 +377,7 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeP
         }
     }
 
-    private sealed class Lease(AdmissionControl owner, string userId) : IDisposable
+    private sealed class Lease(AdmissionControl owner, Waiter waiter) : IDisposable
     {
         private int _done;
 
@@ -307,7 +385,7 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeP
         {
             if (Interlocked.Exchange(ref _done, 1) == 0)
             {
-                owner.Leave(userId);
+                owner.Leave(waiter);
             }
         }
     }

@@ -120,6 +120,15 @@ public static class AuthExtensions
 
     public static SymmetricSecurityKey SigningKey(JwtOptions options) => new(Encoding.UTF8.GetBytes(options.SigningKey));
 
+    /// <summary>Claim of access tokens: when the account was created (Unix seconds).</summary>
+    public const string AccountCreatedClaim = "created";
+
+    /// <summary>When the signed-in user's account was created, when the token says so.</summary>
+    public static DateTimeOffset? AccountCreatedAt(this ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirstValue(AccountCreatedClaim), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
+
     /// <summary>The signed-in user's id (the token's <c>sub</c>).</summary>
     public static string UserId(this ClaimsPrincipal user) =>
         user.FindFirstValue(JwtRegisteredClaimNames.Sub) ?? throw new InvalidOperationException("No signed-in user.");

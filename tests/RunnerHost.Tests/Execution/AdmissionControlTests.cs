@@ -91,11 +91,12 @@ public sealed class AdmissionControlTests
         (await first[0]).Lease!.Dispose();
 
         // f3 has waited longer than the learner, but both hold nothing: f3 came first. Then the learner, before any
-        // flooder's second run.
-        Assert.True(first[2].IsCompleted);
+        // flooder's second run. (A slot is given at once; the waiting call returns on the thread pool.)
+        await first[2].WaitAsync(TimeSpan.FromSeconds(10));
         Assert.False(learner.IsCompleted);
         (await first[1]).Lease!.Dispose();
-        Assert.True(learner.IsCompleted);
+        await learner.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, a.Running);
         Assert.All(second, t => Assert.False(t.IsCompleted));
     }
 
@@ -135,8 +136,9 @@ public sealed class AdmissionControlTests
 
         Assert.Equal(3, runs.Count(t => t.IsCompleted));
         (await runs[0]).Lease!.Dispose();
-        Assert.Equal(4, runs.Count(t => t.IsCompleted));
-        await Task.CompletedTask;
+        await runs[3].WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(3, a.Running);
+        Assert.False(runs[4].IsCompleted);
     }
 
     [Fact]
@@ -172,6 +174,33 @@ public sealed class AdmissionControlTests
         _clock.Advance(TimeSpan.FromSeconds(10)); // one run's worth at 6 a minute
         Assert.NotNull((await Enter(a, "u")).Lease);
         Assert.Null((await Enter(a, "u")).Lease);
+    }
+
+    [Fact]
+    public async Task Young_accounts_share_one_lane_so_registering_many_buys_one_share()
+    {
+        var a = new AdmissionControl(Options.Create(new AdmissionOptions
+        {
+            MaxConcurrentRuns = 4, MaxQueuedRuns = 64, MaxRunsPerUser = 2, SlotsKeptFree = 1, RunsPerUserPerMinute = 0,
+            NewAccountAge = TimeSpan.FromDays(1),
+        }), TimeProvider.System);
+        var young = DateTimeOffset.UtcNow.AddHours(-1);
+        // Ten fresh accounts, two endless runs each.
+        var sybils = Enumerable.Range(0, 10).SelectMany(i => new[]
+        {
+            a.EnterAsync($"sybil-{i}", CancellationToken.None, accountCreatedAt: young),
+            a.EnterAsync($"sybil-{i}", CancellationToken.None, accountCreatedAt: young),
+        }).ToList();
+        Assert.Equal(3, sybils.Count(t => t.IsCompleted)); // one lane: all but the slot kept free
+
+        var established = await a.EnterAsync("learner", CancellationToken.None, accountCreatedAt: DateTimeOffset.UtcNow.AddDays(-30));
+        var unknown = a.EnterAsync("other-learner", CancellationToken.None);
+
+        Assert.NotNull(established.Lease); // started at once
+        Assert.False(unknown.IsCompleted); // next in line: before any sybil's next run
+        (await sybils.First(t => t.IsCompleted)).Lease!.Dispose();
+        await unknown.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(3, sybils.Count(t => t.IsCompleted));
     }
 
     [Fact]

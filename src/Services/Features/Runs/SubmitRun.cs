@@ -99,7 +99,7 @@ public static class SubmitRun
 
         await queue.AcceptAsync(store, run, new RunRequest(
             run.Id, run.UserId, ParseLanguage(run.Language), files, run.SubmittedAt, run.ExerciseId, CorrelationId.Current, checks, limits,
-            mode == RunModes.Submit ? RunMode.Submit : RunMode.Run), cancellationToken);
+            mode == RunModes.Submit ? RunMode.Submit : RunMode.Run, user.AccountCreatedAt()), cancellationToken);
 
         if (wait == true)
         {

@@ -62,6 +62,8 @@ public sealed class TokenService(
             new Claim(JwtRegisteredClaimNames.Email, user.Email),
             new Claim("name", user.DisplayName),
             new Claim(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
+            // The runner lets young accounts share one lane of its round-robin (registering accounts buys no capacity).
+            new Claim(AuthExtensions.AccountCreatedClaim, user.CreatedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64),
             // The store's generation, or the cache's when higher (generations raised before the store kept them).
             new Claim(TokenRevocation.ClaimType, Math.Max(user.TokenGeneration, await revocation.CurrentGenerationAsync(user.Id)).ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64),
             .. user.Roles.Select(role => new Claim("role", role)),

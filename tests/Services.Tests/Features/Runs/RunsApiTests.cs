@@ -48,6 +48,9 @@ public sealed class RunsApiTests(ServicesFixture services)
         Assert.Equal(new RunLimits(5000, 256), submitted.Limits);
         Assert.Null(run.Checks);
         Assert.Equal(new RunLimits(5000, 256), run.Limits);
+        Assert.Equal((RunMode.Submit, RunMode.Run), (submitted.Mode, run.Mode));
+        // The account's age from the learner's token: the runner lets young accounts share one lane.
+        Assert.InRange(submitted.AccountCreatedAt!.Value, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1));
     }
 
     [Theory]
