@@ -42,11 +42,14 @@ public sealed class CourseDashboards(
         using var timer = new PeriodicTimer(options.Value.DashboardPushInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            foreach (var courseId in _changed.Keys)
+            foreach (var (courseId, sessions) in _changed)
             {
-                if (_changed.TryRemove(courseId, out var sessions) && !sessions.IsEmpty)
+                // Taken one by one: a change noted after its session is taken waits for the next push, and one noted
+                // before was written to Redis before it was noted, so the summaries read below hold it.
+                var taken = sessions.Keys.Where(id => sessions.TryRemove(id, out _)).ToList();
+                if (taken.Count > 0)
                 {
-                    await PushAsync(courseId, [.. sessions.Keys]);
+                    await PushAsync(courseId, taken);
                 }
             }
         }

@@ -471,13 +471,21 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
     public async Task<string?> CourseOfAsync(string sessionId) =>
         IsId(sessionId) ? (string?)await Db.HashGetAsync(SessionKey(sessionId), "courseId") : null;
 
-    /// <summary>A connection of the learner closed the session (their next edit, run or open makes it active again).</summary>
-    public Task SetLeftAsync(string sessionId) =>
+    /// <summary>A connection of the learner closed the session (<paramref name="left"/>), or opened or resumed it.</summary>
+    public async Task SetLeftAsync(string sessionId, bool left)
+    {
+        if (!left)
+        {
+            await Db.HashDeleteAsync(SessionKey(sessionId), "leftAt");
+            return;
+        }
+
         // Only while the session exists: a late result must not resurrect an expired session as a fragment.
-        Db.ScriptEvaluateAsync(
+        await Db.ScriptEvaluateAsync(
             "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'leftAt', ARGV[1]) end return 0",
             [SessionKey(sessionId)],
             [time.GetUtcNow().ToUnixTimeMilliseconds()]);
+    }
 
     /// <summary>Keeps an instructor's hint with the session (the newest <see cref="WorkbenchOptions.MaxHintsKept"/>).</summary>
     public async Task AddHintAsync(HintMessage hint)

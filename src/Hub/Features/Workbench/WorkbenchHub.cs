@@ -58,7 +58,7 @@ public sealed class WorkbenchHub(
             var courseId = local.TryGet(sessionId, out var live) ? live.CourseId : null;
             local.Release(sessionId, Context.ConnectionId);
             await backups.FlushAsync(sessionId, CancellationToken.None); // the learner left: save what is unsaved now
-            await store.SetLeftAsync(sessionId);
+            await store.SetLeftAsync(sessionId, left: true);
             if (courseId is not null)
             {
                 dashboards.Changed(courseId, sessionId);
@@ -346,6 +346,7 @@ public sealed class WorkbenchHub(
 
         local.Acquire(state, Context.ConnectionId);
         local.Refresh(state);
+        await store.SetLeftAsync(state.SessionId, left: false);
         dashboards.Changed(state.CourseId, state.SessionId);
 
         // A run whose relaying hub went away (restart, crash) is taken over here, or given up once too old.

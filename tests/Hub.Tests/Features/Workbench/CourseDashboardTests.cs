@@ -20,7 +20,8 @@ public sealed class CourseDashboardTests(WorkbenchFixture fixture)
         var pushed = new Inbox<LiveSessionsUpdate>(instructor, "LiveSessions");
         var before = await instructor.InvokeAsync<IReadOnlyList<LiveSessionSummary>>("WatchCourse", fixture.CourseId);
 
-        await using var learner = await fixture.ConnectAsync(WorkbenchFixture.NewLearnerToken(out var learnerId, "Ada Lovelace"), fixture.Hub);
+        var token = WorkbenchFixture.NewLearnerToken(out var learnerId, "Ada Lovelace");
+        await using var learner = await fixture.ConnectAsync(token, fixture.Hub);
         var session = await learner.InvokeAsync<SessionSnapshot>("OpenExercise", fixture.ExerciseId);
         var opened = await Mine(pushed, session.SessionId);
 
@@ -45,10 +46,13 @@ public sealed class CourseDashboardTests(WorkbenchFixture fixture)
         Assert.Equal((runId, "run", RunStatuses.Finished, "failed", 1L), (run.RunId, run.Mode, run.Status, run.Verdict, run.AtVersion));
         Assert.Null(run.ResultJson);
 
-        // Leaving is pushed too.
+        // Leaving is pushed too, and coming back.
         await learner.StopAsync();
         var left = await Mine(pushed, session.SessionId, s => s.LeftAt is not null);
         Assert.True(left.LeftAt >= left.LastActivity);
+        await using var back = await fixture.ConnectAsync(token, fixture.Hub);
+        await back.InvokeAsync<SessionSnapshot>("OpenExercise", fixture.ExerciseId);
+        Assert.Null((await Mine(pushed, session.SessionId, s => s.LeftAt is null)).LeftAt);
     }
 
     [Fact]
