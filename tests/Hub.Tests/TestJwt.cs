@@ -8,12 +8,17 @@ namespace LearningPlatform.Hub.Tests;
 /// <summary>Mints tokens the way an attacker or a clock would, to test what the gateway accepts.</summary>
 public static class TestJwt
 {
-    public static string Create(string userId, string[] roles, string? signingKey = null, TimeSpan? lifetime = null)
+    public static string Create(string userId, string[] roles, string? signingKey = null, TimeSpan? lifetime = null, string? name = null)
     {
         var now = DateTime.UtcNow;
         var expires = now + (lifetime ?? TimeSpan.FromMinutes(5));
         var claims = new List<Claim> { new("sub", userId) };
         claims.AddRange(roles.Select(r => new Claim("role", r)));
+        if (name is not null)
+        {
+            claims.Add(new Claim("name", name));
+        }
+
         var key = signingKey ?? Services.Tests.ServicesFixture.Settings("", "")["Jwt:SigningKey"];
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {

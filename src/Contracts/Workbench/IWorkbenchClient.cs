@@ -17,11 +17,14 @@ public interface IWorkbenchClient
     /// <summary>Watchers only: the learner's accepted edit, as recorded.</summary>
     Task Edited(EditNotification notification);
 
-    /// <summary>Learner only: an instructor's hint, at once.</summary>
+    /// <summary>The learner and the session's watchers: an instructor's hint, at once.</summary>
     Task Hint(HintMessage hint);
 
     /// <summary>The whole session, when the receiver must resynchronise (for example after a run's result was stored).</summary>
     Task SessionSnapshot(SessionSnapshot snapshot);
+
+    /// <summary>Instructors watching a course's dashboard: sessions of the course that changed.</summary>
+    Task LiveSessions(LiveSessionsUpdate update);
 
     /// <summary>Every connection of the learner: the recommended next exercises changed.</summary>
     Task Recommendations(RecommendationsUpdated recommendations);

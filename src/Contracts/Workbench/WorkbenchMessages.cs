@@ -26,10 +26,12 @@ public sealed record ReadOnlyFile(string Name, string Content);
 /// <param name="Total">Tests run, once finished.</param>
 /// <param name="StartedAt">When the hub posted the run.</param>
 /// <param name="FinishedAt">When the result came (or the run was cancelled).</param>
-/// <param name="ResultJson">The runner's <see cref="RunResult"/> as its wire JSON, once finished.</param>
+/// <param name="ResultJson">The runner's <see cref="RunResult"/> as its wire JSON, once finished (null in a
+/// session's run history).</param>
+/// <param name="AtVersion">The session version the run's files were taken at (where a replay places it).</param>
 public sealed record LastRun(
     string RunId, string Mode, string Status, string? Verdict, int Passed, int Total,
-    DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string? ResultJson);
+    DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string? ResultJson, long? AtVersion = null);
 
 /// <summary>Everything a client needs to show a session.</summary>
 /// <param name="SessionId">The session (one per learner and exercise).</param>
@@ -41,9 +43,13 @@ public sealed record LastRun(
 /// <param name="Files">The learner's files.</param>
 /// <param name="VisibleTests">The exercise's visible tests (read-only).</param>
 /// <param name="LastRun">The last run, if any.</param>
+/// <param name="LearnerName">The learner's display name, from their token when they last opened the session.</param>
+/// <param name="ExerciseTitle">The exercise's title when the session was last opened.</param>
+/// <param name="LastActivity">Last accepted edit, run or open.</param>
 public sealed record SessionSnapshot(
     string SessionId, string ExerciseId, string CourseId, string UserId, string Language, long Version,
-    IReadOnlyList<WorkbenchFile> Files, IReadOnlyList<ReadOnlyFile> VisibleTests, LastRun? LastRun);
+    IReadOnlyList<WorkbenchFile> Files, IReadOnlyList<ReadOnlyFile> VisibleTests, LastRun? LastRun,
+    string? LearnerName = null, string? ExerciseTitle = null, DateTimeOffset? LastActivity = null);
 
 /// <summary>
 /// Answer of <c>ApplyEdits</c>. Conflicts are answered rather than thrown so that the client gets the fresh text
@@ -98,8 +104,9 @@ public sealed record RunEventMessage(string SessionId, string RunId, string Type
     public RunEvent? Parse() => JsonSerializer.Deserialize<RunEvent>(EventJson, RunJson.Options);
 }
 
-/// <summary>An instructor's hint to the learner of a session.</summary>
-public sealed record HintMessage(string SessionId, string Text, string FromUserId, DateTimeOffset At);
+/// <summary>An instructor's hint to the learner of a session (also pushed to its watchers, and kept with the session).</summary>
+/// <param name="FromName">The sender's display name, from their token.</param>
+public sealed record HintMessage(string SessionId, string Text, string FromUserId, DateTimeOffset At, string? FromName = null);
 
 /// <summary>A session as an instructor's overview lists it.</summary>
 /// <param name="SessionId">The session.</param>
@@ -111,6 +118,18 @@ public sealed record HintMessage(string SessionId, string Text, string FromUserI
 /// <param name="StuckForMs">Milliseconds since the learner last made progress (opened the session, or a run passed
 /// more tests than any before); 0 once passed.</param>
 /// <param name="Version">Session version.</param>
+/// <param name="LearnerName">The learner's display name (see <see cref="SessionSnapshot.LearnerName"/>).</param>
+/// <param name="ExerciseTitle">The exercise's title.</param>
+/// <param name="LeftAt">When a connection of the learner last closed the session; the learner is away when this is
+/// after <see cref="LastActivity"/>.</param>
 public sealed record LiveSessionSummary(
     string SessionId, string UserId, string ExerciseId, DateTimeOffset LastActivity, int ErrorCount,
-    string? LastVerdict, long StuckForMs, long Version);
+    string? LastVerdict, long StuckForMs, long Version,
+    string? LearnerName = null, string? ExerciseTitle = null, DateTimeOffset? LeftAt = null);
+
+/// <summary>
+/// Pushed to the instructors watching a course's dashboard (<c>WatchCourse</c>): the sessions that changed since the
+/// last push (opened, edited, new error count, run status or verdict, left), at most once per
+/// <c>Workbench:DashboardPushInterval</c> per course and hub process. The receiver merges them by session id.
+/// </summary>
+public sealed record LiveSessionsUpdate(string CourseId, IReadOnlyList<LiveSessionSummary> Sessions);

@@ -7,11 +7,12 @@ namespace LearningPlatform.Hub.Features.Workbench;
 /// <summary>
 /// Delivers live diagnostics to the session's connections on this hub (the pipeline runs where the edits arrive)
 /// and, when someone watches, to the watchers on any hub through the backplane; keeps the session's error count
-/// for the instructors' overview. A result that changes nothing (no markers, as before) is not pushed, and the error
+/// for the instructors' overview (and tells their dashboards when it changes). A result that changes nothing (no markers, as before) is not pushed, and the error
 /// count is written only when it changes: while a learner types clean code, diagnostics cost no traffic.
 /// </summary>
 public sealed class HubDiagnosticsSink(
-    IHubContext<WorkbenchHub, IWorkbenchClient> hub, LiveSessions sessions, SessionStore store, ILogger<HubDiagnosticsSink> logger) : IDiagnosticsSink
+    IHubContext<WorkbenchHub, IWorkbenchClient> hub, LiveSessions sessions, SessionStore store, CourseDashboards dashboards,
+    ILogger<HubDiagnosticsSink> logger) : IDiagnosticsSink
 {
     public async ValueTask PublishAsync(DiagnosticsResult result, CancellationToken cancellationToken)
     {
@@ -42,6 +43,10 @@ public sealed class HubDiagnosticsSink(
             if (result.Previous is null || errors != Errors(result.Previous))
             {
                 await store.SetErrorCountAsync(result.SessionId, result.File, result.Layer, errors);
+                if (local)
+                {
+                    dashboards.Changed(live.CourseId, result.SessionId);
+                }
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -28,6 +28,7 @@ public sealed class RunRelay : IHostedService, IDisposable
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(15);
     private readonly RunEventFollower _follower;
     private readonly SessionStore _store;
+    private readonly CourseDashboards _dashboards;
     private readonly IHubContext<WorkbenchHub, IWorkbenchClient> _hub;
     private readonly IConnectionMultiplexer _redis;
     private readonly WorkbenchOptions _options;
@@ -35,11 +36,12 @@ public sealed class RunRelay : IHostedService, IDisposable
     private readonly ILogger<RunRelay> _logger;
 
     public RunRelay(
-        RunEventFollower follower, SessionStore store, IHubContext<WorkbenchHub, IWorkbenchClient> hub, IConnectionMultiplexer redis,
+        RunEventFollower follower, SessionStore store, CourseDashboards dashboards, IHubContext<WorkbenchHub, IWorkbenchClient> hub, IConnectionMultiplexer redis,
         IOptions<WorkbenchOptions> options, TimeProvider time, ILogger<RunRelay> logger)
     {
         _follower = follower;
         _store = store;
+        _dashboards = dashboards;
         _hub = hub;
         _redis = redis;
         _options = options.Value;
@@ -117,8 +119,11 @@ public sealed class RunRelay : IHostedService, IDisposable
                 if (!started && e.Type is RunEventTypes.Accepted or RunEventTypes.Started)
                 {
                     started = true;
-                    await _store.UpdateLastRunAsync(ticket.SessionId, ticket.RunId,
-                        last => last.Status == RunStatuses.Queued ? last with { Status = RunStatuses.Running } : null);
+                    if (await _store.UpdateLastRunAsync(ticket.SessionId, ticket.RunId,
+                        last => last.Status == RunStatuses.Queued ? last with { Status = RunStatuses.Running } : null))
+                    {
+                        await _dashboards.ChangedAsync(ticket.SessionId);
+                    }
                 }
 
                 if (e.IsFinished)
@@ -159,8 +164,11 @@ public sealed class RunRelay : IHostedService, IDisposable
             if (!finished && !_stopping.IsCancellationRequested)
             {
                 // Cancelled runs keep their status; a relay that ran out or broke marks the run lost.
-                await _store.UpdateLastRunAsync(ticket.SessionId, ticket.RunId,
-                    last => last.Status is RunStatuses.Queued or RunStatuses.Running ? last with { Status = RunStatuses.Lost, FinishedAt = _time.GetUtcNow() } : null);
+                if (await _store.UpdateLastRunAsync(ticket.SessionId, ticket.RunId,
+                    last => last.Status is RunStatuses.Queued or RunStatuses.Running ? last with { Status = RunStatuses.Lost, FinishedAt = _time.GetUtcNow() } : null))
+                {
+                    await _dashboards.ChangedAsync(ticket.SessionId);
+                }
             }
         }
     }
@@ -182,6 +190,7 @@ public sealed class RunRelay : IHostedService, IDisposable
         if (updated && await _store.GetAsync(ticket.SessionId) is { } state)
         {
             await _hub.Clients.Groups(WorkbenchGroups.Learner(ticket.SessionId), WorkbenchGroups.Watchers(ticket.SessionId)).SessionSnapshot(state.ToSnapshot());
+            _dashboards.Changed(state.CourseId, state.SessionId);
         }
     }
 
@@ -196,9 +205,11 @@ public sealed class RunRelay : IHostedService, IDisposable
     }
 }
 
-/// <summary>SignalR groups of a session: its learner's connections and its watchers.</summary>
+/// <summary>SignalR groups: a session's learner connections and its watchers; a course's dashboard watchers.</summary>
 public static class WorkbenchGroups
 {
+    public static string CourseDashboard(string courseId) => $"course-dashboard:{courseId}";
+
     public static string Learner(string sessionId) => $"session:{sessionId}:learner";
 
     public static string Watchers(string sessionId) => $"session:{sessionId}:watchers";

@@ -21,7 +21,7 @@ public sealed class ServicesClient(IHttpClientFactory clients, IMemoryCache cach
 
     private sealed record FileDto(string Name, string Content);
 
-    private sealed record ExerciseDto(string Id, string CourseId, string Language, List<FileDto>? StarterFiles, List<FileDto>? VisibleTests);
+    private sealed record ExerciseDto(string Id, string CourseId, string Language, List<FileDto>? StarterFiles, List<FileDto>? VisibleTests, string? Title);
 
     private sealed record CourseDto(string Id, List<string>? Instructors);
 
@@ -37,7 +37,8 @@ public sealed class ServicesClient(IHttpClientFactory clients, IMemoryCache cach
         return new SessionSeed(
             dto.Id, dto.CourseId, dto.Language,
             [.. (dto.StarterFiles ?? []).Select(f => new ReadOnlyFile(f.Name, f.Content))],
-            [.. (dto.VisibleTests ?? []).Select(f => new ReadOnlyFile(f.Name, f.Content))]);
+            [.. (dto.VisibleTests ?? []).Select(f => new ReadOnlyFile(f.Name, f.Content))],
+            dto.Title ?? "");
     }
 
     /// <summary>The user ids of the course's instructors; cached for <see cref="WorkbenchOptions.CourseCacheDuration"/>.</summary>

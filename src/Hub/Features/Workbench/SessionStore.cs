@@ -25,14 +25,16 @@ public sealed record SessionState(
     DateTimeOffset LastActivity,
     DateTimeOffset ProgressAt,
     int BestPassed,
-    int ErrorCount)
+    int ErrorCount,
+    string? LearnerName = null,
+    string? ExerciseTitle = null)
 {
     public SessionSnapshot ToSnapshot() =>
-        new(SessionId, ExerciseId, CourseId, UserId, Language, Version, Files, VisibleTests, LastRun);
+        new(SessionId, ExerciseId, CourseId, UserId, Language, Version, Files, VisibleTests, LastRun, LearnerName, ExerciseTitle, LastActivity);
 }
 
 /// <summary>The exercise content a new session starts from.</summary>
-public sealed record SessionSeed(string ExerciseId, string CourseId, string Language, IReadOnlyList<ReadOnlyFile> StarterFiles, IReadOnlyList<ReadOnlyFile> VisibleTests);
+public sealed record SessionSeed(string ExerciseId, string CourseId, string Language, IReadOnlyList<ReadOnlyFile> StarterFiles, IReadOnlyList<ReadOnlyFile> VisibleTests, string Title = "");
 
 public enum EditStatus { Applied, Stale, OutOfRange, UnknownFile, TooLarge, UnknownSession }
 
@@ -46,16 +48,21 @@ public sealed record RunTicket(string RunId, string SessionId, string UserId, st
 /// Workbench sessions in Redis, shared by every hub process and surviving their restarts.
 /// <list type="bullet">
 /// <item><description><c>workbench:session:{id}</c>: hash of the session: meta (<c>userId</c>, <c>exerciseId</c>,
-/// <c>courseId</c>, <c>language</c>, <c>files</c>, <c>tests</c>, <c>createdAt</c>), <c>version</c>,
+/// <c>courseId</c>, <c>language</c>, <c>files</c>, <c>tests</c>, <c>createdAt</c>; <c>learnerName</c> and
+/// <c>exerciseTitle</c>, written at every open), <c>version</c>,
 /// <c>f:{file}</c> text and <c>fv:{file}</c> version per file, <c>lastRun</c>, <c>lastActivity</c>,
-/// <c>bestPassed</c>, <c>progressAt</c>, <c>err:{file}|{layer}</c> live error counts. Every edit is one script
+/// <c>bestPassed</c>, <c>progressAt</c>, <c>err:{file}|{layer}</c> live error counts, <c>leftAt</c>. Every edit is one script
 /// conditioned on <c>version</c>, so two writers never interleave and nothing is half-applied.</description></item>
 /// <item><description><c>workbench:session:{id}:watchers</c>: set of the connections watching the session.</description></item>
+/// <item><description><c>workbench:session:{id}:hints</c>: list of the instructors' hints sent (newest last, capped).</description></item>
+/// <item><description><c>workbench:session:{id}:runs</c>: hash of the session's runs by id (<see cref="LastRun"/>
+/// without its result) and <c>…:runs:order</c>, their ids by start (capped): what a replay marks.</description></item>
 /// <item><description><c>workbench:session:{id}:edits</c>: stream, the append-only edit history (fields <c>v</c>,
 /// <c>file</c>, <c>changes</c>, <c>user</c>); an entry's id is the time Redis recorded it, one clock for all
 /// hubs, so replays by time are id ranges.</description></item>
 /// <item><description><c>workbench:owner:{user}:{exercise}</c>: the one session of a learner and exercise.</description></item>
 /// <item><description><c>workbench:course:{course}:sessions</c>: sorted set of the course's sessions by last activity.</description></item>
+/// <item><description><c>workbench:course:{course}:dashboards</c>: set of the connections watching the course's dashboard.</description></item>
 /// <item><description><c>workbench:user:{user}:runs</c>: sorted set of the user's unfinished runs by start;
 /// <c>workbench:run:{runId}</c>: hash of a run's session, user and mode.</description></item>
 /// </list>
@@ -75,6 +82,14 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
     private RedisKey EditsKey(string id) => keys.Key($"workbench:session:{id}:edits");
 
     private RedisKey WatchersKey(string id) => keys.Key($"workbench:session:{id}:watchers");
+
+    private RedisKey HintsKey(string id) => keys.Key($"workbench:session:{id}:hints");
+
+    private RedisKey RunsKey(string id) => keys.Key($"workbench:session:{id}:runs");
+
+    private RedisKey RunOrderKey(string id) => keys.Key($"workbench:session:{id}:runs:order");
+
+    private RedisKey DashboardsKey(string courseId) => keys.Key($"workbench:course:{courseId}:dashboards");
 
     private RedisKey OwnerKey(string userId, string exerciseId) => keys.Key($"workbench:owner:{userId}:{exerciseId}");
 
@@ -104,7 +119,7 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
     /// (<paramref name="restore"/>: same id, version and text, for the files the exercise still has) or, when there is
     /// no copy either, from <paramref name="seed"/>.
     /// </summary>
-    public async Task<SessionState> GetOrCreateAsync(string userId, SessionSeed seed, Func<Task<SessionBackupDto?>>? restore = null)
+    public async Task<SessionState> GetOrCreateAsync(string userId, SessionSeed seed, string? learnerName, Func<Task<SessionBackupDto?>>? restore = null)
     {
         var ownerKey = OwnerKey(userId, seed.ExerciseId);
         SessionBackupDto? backup = null;
@@ -113,8 +128,8 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
             var existing = (string?)await Db.StringGetAsync(ownerKey);
             if (existing is not null && await GetAsync(existing) is { } state)
             {
-                await TouchAsync(state);
-                return state;
+                await TouchAsync(state, learnerName, seed.Title);
+                return state with { LearnerName = learnerName ?? state.LearnerName, ExerciseTitle = seed.Title };
             }
 
             if (attempt == 0 && restore is not null)
@@ -132,6 +147,8 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
                 new("exerciseId", seed.ExerciseId),
                 new("courseId", seed.CourseId),
                 new("language", seed.Language),
+                new("learnerName", learnerName ?? ""),
+                new("exerciseTitle", seed.Title),
                 new("files", JsonSerializer.Serialize(seed.StarterFiles.Select(f => f.Name), Json)),
                 new("tests", JsonSerializer.Serialize(seed.VisibleTests, Json)),
                 new("createdAt", now),
@@ -335,6 +352,7 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
     {
         var key = SessionKey(sessionId);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await RecordRunAsync(sessionId, run);
         var fields = new List<HashEntry> { new("lastRun", JsonSerializer.Serialize(run, Json)), new("lastActivity", now) };
         if (run.Status == RunStatuses.Finished)
         {
@@ -372,7 +390,11 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
             {
                 if (changed.Status == RunStatuses.Finished)
                 {
-                    await SetLastRunAsync(sessionId, changed); // progress bookkeeping
+                    await SetLastRunAsync(sessionId, changed); // progress bookkeeping, and the run history
+                }
+                else
+                {
+                    await RecordRunAsync(sessionId, changed);
                 }
 
                 return true;
@@ -390,13 +412,145 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
             [SessionKey(sessionId)],
             [$"err:{file}|{layer}", errors]);
 
-    /// <summary>The course's sessions active since <paramref name="since"/>, most recent first.</summary>
-    public async Task<IReadOnlyList<SessionState>> ListActiveAsync(string courseId, DateTimeOffset since, int max)
+    /// <summary>The course's sessions active since <paramref name="since"/>, most recent first, as an overview lists them.</summary>
+    public async Task<IReadOnlyList<LiveSessionSummary>> ListActiveAsync(string courseId, DateTimeOffset since, int max)
     {
         var ids = await Db.SortedSetRangeByScoreAsync(CourseKey(courseId), since.ToUnixTimeMilliseconds(), double.PositiveInfinity, order: Order.Descending, take: max);
-        var states = await Task.WhenAll(ids.Select(id => GetAsync(id!)));
-        return [.. states.OfType<SessionState>()];
+        return await SummariesAsync([.. ids.Select(id => (string)id!)]);
     }
+
+    /// <summary>
+    /// What an overview shows of each session, read in one script that leaves the files and the last run's result
+    /// in Redis (an overview of 500 sessions, or a push of every typing learner's, would otherwise move their text).
+    /// Missing sessions are left out.
+    /// </summary>
+    private const string SummaryScript = """
+        local out = {}
+        for i, key in ipairs(KEYS) do
+          local v = redis.call('HMGET', key, 'userId', 'exerciseId', 'learnerName', 'exerciseTitle', 'lastActivity', 'progressAt', 'version', 'lastRun', 'leftAt')
+          if v[1] then
+            local errors = 0
+            for _, field in ipairs(redis.call('HKEYS', key)) do
+              if string.sub(field, 1, 4) == 'err:' then errors = errors + (tonumber(redis.call('HGET', key, field)) or 0) end
+            end
+            local verdict = ''
+            if v[8] then
+              local ok, run = pcall(cjson.decode, v[8])
+              if ok and type(run.verdict) == 'string' then verdict = run.verdict end
+            end
+            out[#out + 1] = {ARGV[i], v[1], v[2] or '', v[3] or '', v[4] or '', v[5] or '0', v[6] or '0', v[7] or '0', verdict, v[9] or '0', errors}
+          end
+        end
+        return out
+        """;
+
+    public async Task<IReadOnlyList<LiveSessionSummary>> SummariesAsync(IReadOnlyList<string> sessionIds)
+    {
+        var ids = sessionIds.Where(IsId).ToArray();
+        if (ids.Length == 0)
+        {
+            return [];
+        }
+
+        var rows = (RedisResult[])(await Db.ScriptEvaluateAsync(SummaryScript, [.. ids.Select(SessionKey)], [.. ids.Select(id => (RedisValue)id)]))!;
+        var now = time.GetUtcNow();
+        return [.. rows.Select(row =>
+        {
+            var v = (RedisValue[])row!;
+            DateTimeOffset At(int i) => DateTimeOffset.FromUnixTimeMilliseconds((long)v[i]);
+            string? Text(int i) => (string?)v[i] is { Length: > 0 } t ? t : null;
+            var verdict = Text(8);
+            return new LiveSessionSummary(
+                (string)v[0]!, (string)v[1]!, (string)v[2]!, At(5), (int)v[10], verdict,
+                verdict == "passed" ? 0 : Math.Max(0, (long)(now - At(6)).TotalMilliseconds), (long)v[7],
+                Text(3), Text(4), (long)v[9] > 0 ? At(9) : null);
+        })];
+    }
+
+    /// <summary>The session's course, or null when there is no session.</summary>
+    public async Task<string?> CourseOfAsync(string sessionId) =>
+        IsId(sessionId) ? (string?)await Db.HashGetAsync(SessionKey(sessionId), "courseId") : null;
+
+    /// <summary>A connection of the learner closed the session (<paramref name="left"/>), or opened or resumed it.</summary>
+    public async Task SetLeftAsync(string sessionId, bool left)
+    {
+        if (!left)
+        {
+            await Db.HashDeleteAsync(SessionKey(sessionId), "leftAt");
+            return;
+        }
+
+        // Only while the session exists: a late result must not resurrect an expired session as a fragment.
+        await Db.ScriptEvaluateAsync(
+            "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'leftAt', ARGV[1]) end return 0",
+            [SessionKey(sessionId)],
+            [time.GetUtcNow().ToUnixTimeMilliseconds()]);
+    }
+
+    /// <summary>Keeps an instructor's hint with the session (the newest <see cref="WorkbenchOptions.MaxHintsKept"/>).</summary>
+    public async Task AddHintAsync(HintMessage hint)
+    {
+        var key = HintsKey(hint.SessionId);
+        var tran = Db.CreateTransaction();
+        _ = tran.ListRightPushAsync(key, JsonSerializer.Serialize(hint, Json));
+        _ = tran.ListTrimAsync(key, -_options.MaxHintsKept, -1);
+        _ = tran.KeyExpireAsync(key, _options.SessionRetention);
+        await tran.ExecuteAsync();
+    }
+
+    /// <summary>The instructors' hints sent to the session's learner, oldest first.</summary>
+    public async Task<IReadOnlyList<HintMessage>> HintsAsync(string sessionId) =>
+        [.. (await Db.ListRangeAsync(HintsKey(sessionId))).Select(v => JsonSerializer.Deserialize<HintMessage>((string)v!, Json)!)];
+
+    /// <summary>
+    /// Records a run in the session's run history (replacing its earlier record), without its result; the oldest
+    /// beyond <see cref="WorkbenchOptions.MaxRunsKept"/> go.
+    /// </summary>
+    private const string RecordRunScript = """
+        redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+        redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+        local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4])
+        if over > 0 then
+          local old = redis.call('ZRANGE', KEYS[2], 0, over - 1)
+          redis.call('ZREMRANGEBYRANK', KEYS[2], 0, over - 1)
+          redis.call('HDEL', KEYS[1], unpack(old))
+        end
+        redis.call('PEXPIRE', KEYS[1], ARGV[5])
+        redis.call('PEXPIRE', KEYS[2], ARGV[5])
+        return 0
+        """;
+
+    private Task RecordRunAsync(string sessionId, LastRun run) =>
+        Db.ScriptEvaluateAsync(
+            RecordRunScript,
+            [RunsKey(sessionId), RunOrderKey(sessionId)],
+            [run.RunId, JsonSerializer.Serialize(run with { ResultJson = null }, Json), run.StartedAt.ToUnixTimeMilliseconds(), _options.MaxRunsKept, (long)_options.SessionRetention.TotalMilliseconds]);
+
+    /// <summary>The session's runs, oldest first, without their results.</summary>
+    public async Task<IReadOnlyList<LastRun>> RunsAsync(string sessionId)
+    {
+        var ids = await Db.SortedSetRangeByRankAsync(RunOrderKey(sessionId));
+        if (ids.Length == 0)
+        {
+            return [];
+        }
+
+        var runs = await Db.HashGetAsync(RunsKey(sessionId), ids);
+        return [.. runs.Where(r => !r.IsNull).Select(r => JsonSerializer.Deserialize<LastRun>((string)r!, Json)!)];
+    }
+
+    /// <summary>Records that a connection watches the course's dashboard, so changes of its sessions are pushed.</summary>
+    public async Task AddDashboardAsync(string courseId, string connectionId)
+    {
+        await Db.SetAddAsync(DashboardsKey(courseId), connectionId);
+        await Db.KeyExpireAsync(DashboardsKey(courseId), _options.SessionRetention);
+    }
+
+    /// <summary>The connection stopped watching (or went away); a dead hub's entries cost pushes to nobody until they expire.</summary>
+    public Task RemoveDashboardAsync(string courseId, string connectionId) => Db.SetRemoveAsync(DashboardsKey(courseId), connectionId);
+
+    /// <summary>Whether anyone, on any hub, watches the course's dashboard.</summary>
+    public Task<bool> IsDashboardWatchedAsync(string courseId) => Db.KeyExistsAsync(DashboardsKey(courseId));
 
     /// <summary>Counts a run against the user's concurrent runs; false when the user is at the limit.</summary>
     public async Task<bool> TryStartRunAsync(string userId, string runId, int max)
@@ -462,10 +616,11 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
         return values[0].IsNull ? null : new RunTicket(runId, (string)values[0]!, (string)values[1]!, (string)values[2]!);
     }
 
-    private async Task TouchAsync(SessionState state)
+    private async Task TouchAsync(SessionState state, string? learnerName, string exerciseTitle)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await Db.HashSetAsync(SessionKey(state.SessionId), "lastActivity", now);
+        // The names are written at every open: a learner who changed their display name shows the new one.
+        await Db.HashSetAsync(SessionKey(state.SessionId), [new("lastActivity", now), new("learnerName", learnerName ?? state.LearnerName ?? ""), new("exerciseTitle", exerciseTitle)]);
         await Db.KeyExpireAsync(SessionKey(state.SessionId), _options.SessionRetention);
         await Db.SortedSetAddAsync(CourseKey(state.CourseId), state.SessionId, now);
     }
@@ -503,7 +658,9 @@ public sealed class SessionStore(IConnectionMultiplexer redis, RedisKeys keys, I
             DateTimeOffset.FromUnixTimeMilliseconds(L("lastActivity")),
             DateTimeOffset.FromUnixTimeMilliseconds(L("progressAt")),
             (int)L("bestPassed"),
-            errors);
+            errors,
+            S("learnerName") is { Length: > 0 } learner ? learner : null,
+            S("exerciseTitle") is { Length: > 0 } title ? title : null);
     }
 }
 

@@ -29,6 +29,9 @@ internal sealed class WorkbenchConnection(string userId, WorkbenchOptions option
     /// <summary>Sessions this connection watches, to forget in Redis when it goes.</summary>
     public List<string> Watching { get; } = [];
 
+    /// <summary>Courses whose dashboard this connection watches, to forget in Redis when it goes.</summary>
+    public List<string> Dashboards { get; } = [];
+
     public bool TryTakeEdit()
     {
         _edits.TryReplenish();

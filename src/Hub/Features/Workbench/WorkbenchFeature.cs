@@ -37,6 +37,8 @@ public static class WorkbenchFeature
         services.AddSingleton<ConnectionLimit>();
         services.AddSingleton<LiveSessions>();
         services.AddSingleton<LocalSessions>();
+        services.AddSingleton<CourseDashboards>();
+        services.AddHostedService(sp => sp.GetRequiredService<CourseDashboards>());
         services.AddSingleton<RunRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<RunRelay>());
         services.AddSingleton<SessionBackups>();

@@ -7,6 +7,7 @@ using LearningPlatform.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace LearningPlatform.Hub.Features.Workbench;
 
@@ -14,7 +15,8 @@ namespace LearningPlatform.Hub.Features.Workbench;
 /// The learner's and the instructor's real-time protocol at <c>/hubs/workbench</c>. Learners open one session per
 /// exercise, edit it with Monaco content changes, run and submit it, and resume after a reconnect; instructors list
 /// the live sessions of the courses they teach, watch one (edits, diagnostics and run events live), replay its
-/// history and send hints. Every method checks who may call it: learners reach only their own sessions, instructors
+/// history and send hints, and follow a course's dashboard (<c>WatchCourse</c>: its sessions pushed as they change).
+/// Every method checks who may call it: learners reach only their own sessions, instructors
 /// the sessions of courses they teach (read, watch, hint; never write), admins every session.
 /// </summary>
 [Authorize]
@@ -24,6 +26,7 @@ public sealed class WorkbenchHub(
     RunRelay relay,
     LocalSessions local,
     SessionBackups backups,
+    CourseDashboards dashboards,
     IOptions<WorkbenchOptions> options,
     TimeProvider time,
     ILogger<WorkbenchHub> logger) : Hub<IWorkbenchClient>
@@ -52,13 +55,24 @@ public sealed class WorkbenchHub(
         connection.Dispose();
         foreach (var sessionId in connection.Opened)
         {
+            var courseId = local.TryGet(sessionId, out var live) ? live.CourseId : null;
             local.Release(sessionId, Context.ConnectionId);
             await backups.FlushAsync(sessionId, CancellationToken.None); // the learner left: save what is unsaved now
+            await store.SetLeftAsync(sessionId, left: true);
+            if (courseId is not null)
+            {
+                dashboards.Changed(courseId, sessionId);
+            }
         }
 
         foreach (var sessionId in connection.Watching)
         {
             await store.RemoveWatcherAsync(sessionId, Context.ConnectionId);
+        }
+
+        foreach (var courseId in connection.Dashboards)
+        {
+            await store.RemoveDashboardAsync(courseId, Context.ConnectionId);
         }
     }
 
@@ -77,7 +91,7 @@ public sealed class WorkbenchHub(
         }
 
         var userId = UserId;
-        var state = await store.GetOrCreateAsync(userId, seed, () => backups.RestoreAsync(null, userId, exerciseId, Context.ConnectionAborted));
+        var state = await store.GetOrCreateAsync(userId, seed, DisplayName(), () => backups.RestoreAsync(null, userId, exerciseId, Context.ConnectionAborted));
         await JoinAsync(state);
         WorkbenchLog.SessionOpened(logger, state.SessionId, UserId, exerciseId);
         return state.ToSnapshot();
@@ -116,6 +130,7 @@ public sealed class WorkbenchHub(
         {
             case EditStatus.Applied:
                 backups.MarkDirty(sessionId);
+                dashboards.Changed(live.CourseId, sessionId);
                 if (outcome.Watched)
                 {
                     await Clients.Group(WorkbenchGroups.Watchers(sessionId)).Edited(new EditNotification(sessionId, outcome.Edit!));
@@ -161,6 +176,7 @@ public sealed class WorkbenchHub(
         await store.EndRunAsync(ticket.UserId, ticket.RunId);
         if (cancelled)
         {
+            await dashboards.ChangedAsync(ticket.SessionId);
             WorkbenchLog.RunCancelled(logger, ticket.RunId, UserId);
         }
 
@@ -190,12 +206,35 @@ public sealed class WorkbenchHub(
     public async Task<IReadOnlyList<LiveSessionSummary>> ListLiveSessions(string courseId)
     {
         await RequireTeachesAsync(courseId);
-        var now = time.GetUtcNow();
-        var states = await store.ListActiveAsync(courseId, now - _options.LiveWindow, 500);
-        return [.. states.Select(s => new LiveSessionSummary(
-            s.SessionId, s.UserId, s.ExerciseId, s.LastActivity, s.ErrorCount, s.LastRun?.Verdict,
-            s.LastRun?.Verdict == "passed" ? 0 : Math.Max(0, (long)(now - s.ProgressAt).TotalMilliseconds),
-            s.Version))];
+        return await store.ListActiveAsync(courseId, time.GetUtcNow() - _options.LiveWindow, _options.MaxLiveSessions);
+    }
+
+    /// <summary>
+    /// Instructors and admins: the course's live sessions, as <see cref="ListLiveSessions"/>, then the ones that change
+    /// pushed as <c>LiveSessions</c> (coalesced, at most once per <see cref="WorkbenchOptions.DashboardPushInterval"/>)
+    /// until <see cref="StopWatchingCourse"/> or the connection ends. The caller joins before the list is read, so a
+    /// push may repeat what the list holds: merge by session id.
+    /// </summary>
+    public async Task<IReadOnlyList<LiveSessionSummary>> WatchCourse(string courseId)
+    {
+        await RequireTeachesAsync(courseId);
+        await Groups.AddToGroupAsync(Context.ConnectionId, WorkbenchGroups.CourseDashboard(courseId));
+        await store.AddDashboardAsync(courseId, Context.ConnectionId);
+        if (!Connection.Dashboards.Contains(courseId))
+        {
+            Connection.Dashboards.Add(courseId);
+        }
+
+        return await store.ListActiveAsync(courseId, time.GetUtcNow() - _options.LiveWindow, _options.MaxLiveSessions);
+    }
+
+    /// <summary>Stops the pushes of a course's dashboard.</summary>
+    public async Task StopWatchingCourse(string courseId)
+    {
+        await RequireTeachesAsync(courseId);
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, WorkbenchGroups.CourseDashboard(courseId));
+        await store.RemoveDashboardAsync(courseId, Context.ConnectionId);
+        Connection.Dashboards.Remove(courseId);
     }
 
     /// <summary>
@@ -236,7 +275,21 @@ public sealed class WorkbenchHub(
         }
     }
 
-    /// <summary>Instructors and admins: a hint the learner receives at once.</summary>
+    /// <summary>Instructors and admins: the session's runs, oldest first, without their results (a replay marks them).</summary>
+    public async Task<IReadOnlyList<LastRun>> ListRuns(string sessionId)
+    {
+        await TaughtSessionAsync(sessionId);
+        return await store.RunsAsync(sessionId);
+    }
+
+    /// <summary>Instructors and admins: the hints sent to the session's learner (the newest <see cref="WorkbenchOptions.MaxHintsKept"/>), oldest first.</summary>
+    public async Task<IReadOnlyList<HintMessage>> ListHints(string sessionId)
+    {
+        await TaughtSessionAsync(sessionId);
+        return await store.HintsAsync(sessionId);
+    }
+
+    /// <summary>Instructors and admins: a hint the learner receives at once; the session's watchers see it too, and it is kept with the session.</summary>
     public async Task SendHint(string sessionId, string text)
     {
         if (string.IsNullOrWhiteSpace(text) || text.Length > _options.MaxHintChars)
@@ -245,7 +298,9 @@ public sealed class WorkbenchHub(
         }
 
         await TaughtSessionAsync(sessionId);
-        await Clients.Group(WorkbenchGroups.Learner(sessionId)).Hint(new HintMessage(sessionId, text, UserId, time.GetUtcNow()));
+        var hint = new HintMessage(sessionId, text, UserId, time.GetUtcNow(), DisplayName());
+        await store.AddHintAsync(hint);
+        await Clients.Groups(WorkbenchGroups.Learner(sessionId), WorkbenchGroups.Watchers(sessionId)).Hint(hint);
         WorkbenchLog.HintSent(logger, sessionId, UserId);
     }
 
@@ -274,7 +329,8 @@ public sealed class WorkbenchHub(
         await store.RenameRunAsync(UserId, provisional, runId);
         var ticket = new RunTicket(runId, sessionId, UserId, mode);
         await store.SaveRunAsync(ticket);
-        await store.SetLastRunAsync(sessionId, new LastRun(runId, mode, RunStatuses.Queued, null, 0, 0, time.GetUtcNow(), null, null));
+        await store.SetLastRunAsync(sessionId, new LastRun(runId, mode, RunStatuses.Queued, null, 0, 0, time.GetUtcNow(), null, null, state.Version));
+        dashboards.Changed(state.CourseId, sessionId);
         await relay.StartAsync(ticket);
         WorkbenchLog.RunPosted(logger, runId, mode, sessionId);
         return runId;
@@ -290,6 +346,8 @@ public sealed class WorkbenchHub(
 
         local.Acquire(state, Context.ConnectionId);
         local.Refresh(state);
+        await store.SetLeftAsync(state.SessionId, left: false);
+        dashboards.Changed(state.CourseId, state.SessionId);
 
         // A run whose relaying hub went away (restart, crash) is taken over here, or given up once too old.
         if (state.LastRun is { Status: RunStatuses.Queued or RunStatuses.Running } run && await store.GetRunAsync(run.RunId) is { } ticket && ticket.UserId == UserId)
@@ -328,7 +386,7 @@ public sealed class WorkbenchHub(
 
         var seed = await services.GetExerciseAsync(backup.ExerciseId, Token(), Context.ConnectionAborted);
         WorkbenchLog.SessionRestored(logger, sessionId, UserId, backup.Version);
-        return await store.GetOrCreateAsync(UserId, seed, () => Task.FromResult<SessionBackupDto?>(backup));
+        return await store.GetOrCreateAsync(UserId, seed, DisplayName(), () => Task.FromResult<SessionBackupDto?>(backup));
     }
 
     private async Task<SessionState> OwnSessionAsync(string sessionId)
@@ -365,6 +423,23 @@ public sealed class WorkbenchHub(
         if (!IsAdmin && !(await services.GetInstructorsAsync(courseId, Token(), Context.ConnectionAborted)).Contains(UserId))
         {
             throw new HubException($"You do not teach course '{courseId}'.");
+        }
+    }
+
+    /// <summary>
+    /// The caller's display name, from the <c>name</c> claim of their token (the connection's principal is lean and
+    /// keeps only <c>sub</c> and <c>role</c>; the token was validated when the connection was made). Null without one.
+    /// </summary>
+    private string? DisplayName()
+    {
+        try
+        {
+            // Services validated the name's length and characters when it was set.
+            return new JsonWebToken(Token()).TryGetPayloadValue<string>("name", out var name) && !string.IsNullOrWhiteSpace(name) ? name.Trim() : null;
+        }
+        catch (ArgumentException)
+        {
+            return null;
         }
     }
 

@@ -53,4 +53,7 @@ internal static partial class WorkbenchLog
 
     [LoggerMessage(EventId = 4013, Level = LogLevel.Debug, Message = "Keep-alive ping to connection {ConnectionId} failed")]
     public static partial void PingFailed(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(EventId = 4016, Level = LogLevel.Warning, Message = "The live sessions of course {CourseId} could not be pushed to its dashboard")]
+    public static partial void DashboardPushFailed(ILogger logger, string courseId, Exception exception);
 }

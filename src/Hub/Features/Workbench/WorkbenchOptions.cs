@@ -97,6 +97,23 @@ public sealed class WorkbenchOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:10", "7.00:00:00")]
     public TimeSpan LiveWindow { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>Most sessions an instructor's overview of one course lists (the most recently active).</summary>
+    [Range(1, 10_000)]
+    public int MaxLiveSessions { get; set; } = 500;
+
+    /// <summary>How often, at most, a hub process pushes one course's changed sessions to the instructors watching its
+    /// dashboard: changes in between are coalesced, so a thousand typing learners cost one message per interval.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan DashboardPushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Instructors' hints kept with a session (the newest), which the watch view lists.</summary>
+    [Range(1, 1_000)]
+    public int MaxHintsKept { get; set; } = 50;
+
+    /// <summary>Runs kept in a session's run history (the newest), which a replay marks on its timeline.</summary>
+    [Range(1, 10_000)]
+    public int MaxRunsKept { get; set; } = 200;
+
     /// <summary>How long a course's instructor list is cached.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan CourseCacheDuration { get; set; } = TimeSpan.FromSeconds(30);

@@ -38,7 +38,7 @@ public sealed class RunTests(WorkbenchFixture fixture)
         var now = DateTimeOffset.UtcNow;
         var result = new RunResult(runId, 3, TestStatus.Pass, null, [new TestResult("test_add", TestStatus.Pass)], RunVerdict.Passed, [],
             new RunTimings(1, 0, 2, 3), new ResourceUsage(null, null, null), ExerciseId: fixture.ExerciseId);
-        await WriteEventsAsync(runId,
+        await fixture.WriteRunEventsAsync(runId,
             new RunAccepted(runId, 1, now),
             new TestStarted(runId, 2, now, "test_add"),
             new TestFinished(runId, 3, now, new TestResult("test_add", TestStatus.Pass)),
@@ -117,25 +117,13 @@ public sealed class RunTests(WorkbenchFixture fixture)
         var now = DateTimeOffset.UtcNow;
         var result = new RunResult(runId, 3, TestStatus.Fail, null, [new TestResult("test_add", TestStatus.Fail, "assert 0 == 3")], RunVerdict.Failed, [],
             new RunTimings(1, 0, 2, 3), new ResourceUsage(null, null, null));
-        await WriteEventsAsync(runId, new RunAccepted(runId, 1, now), new RunFinished(runId, 2, now, result));
+        await fixture.WriteRunEventsAsync(runId, new RunAccepted(runId, 1, now), new RunFinished(runId, 2, now, result));
 
         var finished = await events.NextAsync(e => e.RunId == runId && e.Type == "finished");
 
         Assert.Equal(session.SessionId, finished.SessionId);
         var lastRun = await WaitForLastRunAsync(learner, r => r.RunId == runId && r.Status == "finished");
         Assert.Equal(("submit", "failed", 0, 1), (lastRun.Mode, lastRun.Verdict, lastRun.Passed, lastRun.Total));
-    }
-
-    private async Task WriteEventsAsync(string runId, params RunEvent[] events)
-    {
-        var redis = fixture.Hub.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
-        var key = fixture.Hub.Services.GetRequiredService<RedisKeys>().Key(RunStreams.EventsKey(runId));
-        foreach (var e in events)
-        {
-            var json = JsonSerializer.Serialize(e, RunJson.Options);
-            var type = JsonDocument.Parse(json).RootElement.GetProperty("type").GetString()!;
-            await redis.StreamAddAsync(key, [new(RunStreams.EventTypeField, type), new(RunStreams.EventField, json)]);
-        }
     }
 
     // The result is stored right after the last event is relayed: look until it is there.

@@ -2,6 +2,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Threading.Channels;
 using LearningPlatform.Contracts;
+using LearningPlatform.Contracts.Runs;
+using LearningPlatform.ServiceDefaults.Redis;
+using StackExchange.Redis;
 using LearningPlatform.Hub.Features.Workbench;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,10 +45,10 @@ public sealed class WorkbenchFixture : IAsyncLifetime
 
     public string ExerciseId { get; private set; } = "";
 
-    public static string NewLearnerToken(out string userId)
+    public static string NewLearnerToken(out string userId, string? name = null)
     {
         userId = "learner-" + Guid.NewGuid().ToString("N");
-        return TestJwt.Create(userId, [Roles.Learner], lifetime: TimeSpan.FromHours(1));
+        return TestJwt.Create(userId, [Roles.Learner], lifetime: TimeSpan.FromHours(1), name: name);
     }
 
     public static string OtherInstructorToken() => TestJwt.Create("inst-" + Guid.NewGuid().ToString("N"), [Roles.Instructor], lifetime: TimeSpan.FromHours(1));
@@ -79,6 +82,19 @@ public sealed class WorkbenchFixture : IAsyncLifetime
         });
         Assert.True(exercise.IsSuccessStatusCode, await exercise.Content.ReadAsStringAsync());
         ExerciseId = (await exercise.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Writes a run's events to its Redis stream the way RunnerHost does (the hub relays them from there).</summary>
+    public async Task WriteRunEventsAsync(string runId, params RunEvent[] events)
+    {
+        var redis = Hub.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
+        var key = Hub.Services.GetRequiredService<RedisKeys>().Key(RunStreams.EventsKey(runId));
+        foreach (var e in events)
+        {
+            var json = JsonSerializer.Serialize(e, RunJson.Options);
+            var type = JsonDocument.Parse(json).RootElement.GetProperty("type").GetString()!;
+            await redis.StreamAddAsync(key, [new(RunStreams.EventTypeField, type), new(RunStreams.EventField, json)]);
+        }
     }
 
     /// <summary>A started connection of the real .NET SignalR client to <paramref name="hub"/> (default: the first Hub).</summary>

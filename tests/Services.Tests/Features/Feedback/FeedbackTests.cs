@@ -103,6 +103,24 @@ public sealed class FeedbackTests(LearningFixture host)
     }
 
     [Fact]
+    public async Task The_courses_instructors_and_admins_see_the_hints_released_to_a_learner_and_no_one_else_does()
+    {
+        var learnerId = TestTokens.NewUserId();
+        var learner = host.Client(TestTokens.Learner(learnerId));
+        using var next = await learner.PostAsync("/api/feedback/exercises/python-greet/hints/next", null);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+
+        var seen = await host.Client(TestTokens.Admin()).GetFromJsonAsync<JsonElement>($"/api/feedback/exercises/python-greet/hints?userId={learnerId}");
+        using var otherLearner = await host.Client(TestTokens.Learner()).GetAsync($"/api/feedback/exercises/python-greet/hints?userId={learnerId}");
+        using var otherInstructor = await host.Client(TestTokens.Instructor()).GetAsync($"/api/feedback/exercises/python-greet/hints?userId={learnerId}");
+
+        Assert.Equal(1, seen.GetProperty("hints").GetArrayLength());
+        Assert.Equal(2, seen.GetProperty("hintsRemaining").GetInt32());
+        Assert.Equal(HttpStatusCode.Forbidden, otherLearner.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, otherInstructor.StatusCode);
+    }
+
+    [Fact]
     public async Task Another_learners_run_feedback_is_404_and_unknown_exercise_hints_are_404()
     {
         var owner = host.Client(TestTokens.Learner());
