@@ -124,6 +124,24 @@ public sealed partial class CompressedAssetsTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Compressed_files_outside_the_bundle_are_not_served()
+    {
+        // The SDK's publish writes index.html.br beside the page, which is only ever sent with its nonce.
+        var name = $"stray-{Guid.NewGuid():N}.html";
+        var file = Path.Combine(WebRoot, name + ".br");
+        await File.WriteAllBytesAsync(file, [1, 2, 3]);
+        try
+        {
+            var (_, response) = await GetAsync("/" + name + ".br", "br");
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task A_copy_older_than_its_file_is_not_sent()
     {
         // What `npm run watch` leaves: it rewrites the files, not their copies.

@@ -4,6 +4,7 @@ using System.Text.Json;
 using LearningPlatform.Hub.Tests.EndToEnd;
 using LearningPlatform.Services.Tests;
 using Microsoft.Playwright;
+using static LearningPlatform.Hub.Tests.Web.BrowserFlows;
 using Xunit.Abstractions;
 
 namespace LearningPlatform.Hub.Tests.Web;
@@ -16,7 +17,6 @@ namespace LearningPlatform.Hub.Tests.Web;
 [Collection(EndToEndCollection.Name)]
 public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHelper output) : IAsyncLifetime
 {
-    private const string Password = "Correct-horse-42";
     private const float Long = 90_000;
     private Browser _browser = null!;
 
@@ -377,31 +377,6 @@ public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHe
         $"() => monaco.editor.getModelMarkers({{ resource: {model}.uri }}).filter(m => m.severity === 8).length";
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);
-
-    private static async Task WaitForWorkbenchAsync(IPage page)
-    {
-        await page.Locator(".workbench[data-ready='true'] #editor .view-lines").WaitForAsync(new() { Timeout = Long });
-        await page.Locator("#connection[data-state='connected']").WaitForAsync(new() { Timeout = Long });
-    }
-
-    private static async Task RegisterAsync(IPage page)
-    {
-        await page.GotoAsync("/");
-        await page.GetByLabel("Display name").FillAsync("Browser Learner");
-        await page.Locator("#register-email").FillAsync($"web-{Guid.NewGuid():N}@example.test");
-        await page.Locator("#register-password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
-        await page.GetByRole(AriaRole.Heading, new() { Name = "Courses" }).WaitForAsync();
-    }
-
-    private static async Task SignInAsync(IPage page, string email, string password)
-    {
-        await page.GotoAsync("/signin");
-        await page.Locator("#signin-email").FillAsync(email);
-        await page.Locator("#signin-password").FillAsync(password);
-        await page.Keyboard.PressAsync("Enter"); // the form submits from the keyboard
-        await page.GetByRole(AriaRole.Heading, new() { Name = "Courses" }).WaitForAsync();
-    }
 
     private async Task<string> SolutionAsync(string exerciseId)
     {

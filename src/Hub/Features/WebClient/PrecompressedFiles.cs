@@ -57,8 +57,12 @@ public static class PrecompressedFiles
             }
         });
 
-    /// <summary>The content type of the file a copy was made from, for the copy too.</summary>
-    public static IContentTypeProvider ContentTypes(IContentTypeProvider inner) => new ContentTypeOfOriginal(inner);
+    /// <summary>
+    /// The content type of the file a copy under <paramref name="under"/> was made from, for the copy too. Elsewhere
+    /// a <c>.br</c> or <c>.gz</c> file keeps an unknown type, so it is not served (the SDK's publish writes
+    /// <c>index.html.br</c>, and the page is only ever sent with its nonce).
+    /// </summary>
+    public static IContentTypeProvider ContentTypes(PathString under, IContentTypeProvider inner) => new ContentTypeOfOriginal(under, inner);
 
     /// <summary>
     /// From <c>OnPrepareResponse</c>: labels a copy with its <c>Content-Encoding</c>. Returns the name of the file the
@@ -113,9 +117,11 @@ public static class PrecompressedFiles
     private static (string Coding, string Suffix)? CodingOf(string name) =>
         Codings.Cast<(string Coding, string Suffix)?>().FirstOrDefault(c => name.EndsWith(c!.Value.Suffix, StringComparison.OrdinalIgnoreCase));
 
-    private sealed class ContentTypeOfOriginal(IContentTypeProvider inner) : IContentTypeProvider
+    private sealed class ContentTypeOfOriginal(PathString under, IContentTypeProvider inner) : IContentTypeProvider
     {
         public bool TryGetContentType(string subpath, out string contentType) =>
-            inner.TryGetContentType(CodingOf(subpath) is { } coding ? subpath[..^coding.Suffix.Length] : subpath, out contentType!);
+            inner.TryGetContentType(
+                CodingOf(subpath) is { } coding && new PathString(subpath).StartsWithSegments(under, StringComparison.OrdinalIgnoreCase) ? subpath[..^coding.Suffix.Length] : subpath,
+                out contentType!);
     }
 }

@@ -24,7 +24,7 @@ public static partial class WebClientFeature
         app.UsePrecompressedFiles(DistPath, app.Environment.WebRootFileProvider);
         app.UseStaticFiles(new StaticFileOptions
         {
-            ContentTypeProvider = PrecompressedFiles.ContentTypes(new FileExtensionContentTypeProvider()),
+            ContentTypeProvider = PrecompressedFiles.ContentTypes(DistPath, new FileExtensionContentTypeProvider()),
             // esbuild names chunks and assets by their content hash (ClientApp/build.mjs): those never change, so they
             // are cached for good. The entry points (app.js, app.css, the editor worker) keep their names: revalidate
             // each time (ETags make that a 304).
