@@ -261,10 +261,15 @@ public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHe
         var greet = page.Locator("li[data-exercise='python-greet'] .state");
         await page.GotoAsync("/courses/python-foundations");
         Assert.Equal("not-started", await greet.GetAttributeAsync("data-state"));
+        // Graded (it has hidden checks) before any attempt, said in words to screen readers too.
+        var grading = page.Locator("li[data-exercise='python-greet'] .grading");
+        Assert.Equal("graded", await grading.GetAttributeAsync("data-grading"));
+        Assert.StartsWith("Graded: hidden checks", await grading.TextContentAsync() ?? "", StringComparison.Ordinal);
 
         // Hints one at a time, with the count left, rendered as Markdown.
         await page.GotoAsync("/exercises/python-greet");
         await WaitForWorkbenchAsync(page);
+        Assert.Equal("graded", await page.Locator(".wb-head .grading").GetAttributeAsync("data-grading"));
         var hint = page.Locator("#hint-button");
         Assert.Equal("Show a hint (3 left)", await hint.TextContentAsync());
         await hint.ClickAsync();
