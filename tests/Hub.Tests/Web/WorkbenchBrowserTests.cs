@@ -4,8 +4,8 @@ using System.Text.Json;
 using LearningPlatform.Hub.Tests.EndToEnd;
 using LearningPlatform.Services.Tests;
 using Microsoft.Playwright;
-using static LearningPlatform.Hub.Tests.Web.BrowserFlows;
 using Xunit.Abstractions;
+using static LearningPlatform.Hub.Tests.Web.BrowserFlows;
 
 namespace LearningPlatform.Hub.Tests.Web;
 
@@ -15,7 +15,7 @@ namespace LearningPlatform.Hub.Tests.Web;
 /// Every page fails the test on a console error.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
-public sealed class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHelper output) : IAsyncLifetime
 {
     private const float Long = 90_000;
     private Browser _browser = null!;

@@ -7,41 +7,39 @@ import { field, formErrors } from './author/form.js';
 // and only what belongs to no field (wrong email or password, a locked account) in the form's summary. The forms do
 // not validate in the browser (novalidate), so there is one set of rules and one way of showing them.
 export function signInView({ onSignedIn }) {
-  const input = (key, id, type, autocomplete) => h('input', { id, name: key, type, autocomplete, required: true });
+  // fields: [request field, input id, label, type, autocomplete, hint?]; `action` gets the values by request field.
+  function form(id, title, button, fields, failure, action) {
+    const el = h('form', { class: 'card', id: `${id}-form`, 'aria-labelledby': `${id}-title`, novalidate: true },
+      h('h2', { id: `${id}-title` }, title));
+    const errors = formErrors(el);
+    el.append(errors.summary,
+      ...fields.map(([key, inputId, label, type, autocomplete, hint]) =>
+        field(key, label, h('input', { id: inputId, name: key, type, autocomplete, required: true }), hint)),
+      h('button', { type: 'submit' }, button));
+    el.addEventListener('submit', async e => {
+      e.preventDefault();
+      errors.clear();
+      const submit = el.querySelector('button');
+      submit.disabled = true;
+      try {
+        await action(Object.fromEntries(fields.map(([key, inputId]) => [key, el.querySelector(`#${inputId}`).value])));
+        onSignedIn();
+      } catch (err) {
+        if (err.problem?.errors) errors.show(err.problem.errors, failure); else errors.message(err.message);
+      } finally { submit.disabled = false; }
+    });
+    return el;
+  }
 
-  const signIn = h('form', { class: 'card', id: 'signin-form', 'aria-labelledby': 'signin-title', novalidate: true },
-    h('h2', { id: 'signin-title' }, 'Sign in'));
-  const signInErrors = formErrors(signIn);
-  signIn.append(signInErrors.summary,
-    field('email', 'Email', input('email', 'signin-email', 'email', 'username')),
-    field('password', 'Password', input('password', 'signin-password', 'password', 'current-password')),
-    h('button', { type: 'submit' }, 'Sign in'));
-
-  const signUp = h('form', { class: 'card', id: 'register-form', 'aria-labelledby': 'register-title', novalidate: true },
-    h('h2', { id: 'register-title' }, 'Create an account'));
-  const signUpErrors = formErrors(signUp);
-  signUp.append(signUpErrors.summary,
-    field('displayName', 'Display name', input('displayName', 'register-name', 'text', 'name')),
-    field('email', 'Email', input('email', 'register-email', 'email', 'email')),
-    field('password', 'Password', input('password', 'register-password', 'password', 'new-password'), '10+ characters of two kinds or more: lower case, upper case, digits, others'),
-    h('button', { type: 'submit' }, 'Register'));
-
-  const submit = (form, errors, title, action) => form.addEventListener('submit', async e => {
-    e.preventDefault();
-    errors.clear();
-    const button = form.querySelector('button');
-    button.disabled = true;
-    try {
-      await action();
-      onSignedIn();
-    } catch (err) {
-      if (err.problem?.errors) errors.show(err.problem.errors, title); else errors.message(err.message);
-    } finally { button.disabled = false; }
-  });
-  const v = (form, id) => form.querySelector(`#${id}`).value;
-  submit(signIn, signInErrors, 'Not signed in', () => login(v(signIn, 'signin-email'), v(signIn, 'signin-password')));
-  submit(signUp, signUpErrors, 'Not registered',
-    () => register(v(signUp, 'register-email'), v(signUp, 'register-password'), v(signUp, 'register-name')));
+  const signIn = form('signin', 'Sign in', 'Sign in', [
+    ['email', 'signin-email', 'Email', 'email', 'username'],
+    ['password', 'signin-password', 'Password', 'password', 'current-password'],
+  ], 'Not signed in', v => login(v.email, v.password));
+  const signUp = form('register', 'Create an account', 'Register', [
+    ['displayName', 'register-name', 'Display name', 'text', 'name'],
+    ['email', 'register-email', 'Email', 'email', 'email'],
+    ['password', 'register-password', 'Password', 'password', 'new-password', '10+ characters of two kinds or more: lower case, upper case, digits, others'],
+  ], 'Not registered', v => register(v.email, v.password, v.displayName));
 
   return {
     title: 'Sign in',

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using LearningPlatform.Hub.Tests.EndToEnd;
 using Microsoft.Playwright;
-using Xunit.Abstractions;
 using static LearningPlatform.Hub.Tests.Web.BrowserFlows;
 
 namespace LearningPlatform.Hub.Tests.Web;
@@ -9,25 +7,18 @@ namespace LearningPlatform.Hub.Tests.Web;
 /// <summary>
 /// What a first visit costs on the wire: Chromium's own count of the bytes it received (DevTools protocol,
 /// <c>Network.loadingFinished</c>'s <c>encodedDataLength</c>: compressed bodies and headers) for the catalog and for
-/// a workbench, each with an empty cache, everything included (page, bundle, font, editor worker, API answers).
+/// a workbench, each with an empty cache, everything included (page, bundle, font, API answers).
 /// </summary>
-[Collection(EndToEndCollection.Name)]
-public sealed class FirstLoadTests(EndToEndFixture fixture, ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class WorkbenchBrowserTests
 {
-    // The goals; losing compression (3.5 MB for a workbench) or pulling the editor into the catalog breaks them.
+    // The goals; losing compression (3.7 MB for a workbench) or pulling the editor into the catalog breaks them.
     private const long CatalogBudget = 300 * 1024;
     private const long WorkbenchBudget = 1200 * 1024;
-
-    private Browser _browser = null!;
-
-    public async Task InitializeAsync() => _browser = await Browser.LaunchAsync();
-
-    public async Task DisposeAsync() => await _browser.DisposeAsync();
 
     [Fact]
     public async Task First_loads_of_the_catalog_and_a_workbench_stay_within_their_budgets()
     {
-        await using var learner = await _browser.NewPageAsync(PlatformFixture.Address(fixture.Platform.Hub.Services));
+        await using var learner = await _browser.NewPageAsync(BaseUrl);
         var page = learner.Page;
         await RegisterAsync(page);
         var network = await NetworkMeter.StartAsync(page);
@@ -40,21 +31,12 @@ public sealed class FirstLoadTests(EndToEndFixture fixture, ITestOutputHelper ou
         var catalog = network.Take();
 
         // An exercise opened directly, until the editor takes keys and the page is quiet. (Monaco starts its editor
-        // worker, 75 KB more, only once it has work for it, after this.)
+        // worker, 75 KB more, only once it has work for it.)
         await network.ClearCacheAsync();
         await page.GotoAsync("/exercises/python-greet");
         await WaitForWorkbenchAsync(page);
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         var workbench = network.Take();
-
-        foreach (var (name, load) in new[] { ("catalog", catalog), ("workbench", workbench) })
-        {
-            output.WriteLine($"{name}: {load.Count} responses, largest first:");
-            foreach (var r in load.OrderByDescending(r => r.Bytes).Take(12))
-            {
-                output.WriteLine($"  {r.Bytes / 1024.0,8:F1} KB  {r.Encoding,-5} {r.Url}");
-            }
-        }
 
         var catalogBytes = catalog.Sum(r => r.Bytes);
         var workbenchBytes = workbench.Sum(r => r.Bytes);
@@ -64,16 +46,14 @@ public sealed class FirstLoadTests(EndToEndFixture fixture, ITestOutputHelper ou
         Assert.NotEmpty(bundle);
         Assert.All(bundle, r => Assert.Equal("br", r.Encoding));
         Assert.DoesNotContain(catalog.Concat(workbench), r => r.Url.EndsWith(".map", StringComparison.Ordinal));
-        Assert.True(catalogBytes <= CatalogBudget, $"catalog {catalogBytes} bytes > {CatalogBudget}");
-        Assert.True(workbenchBytes <= WorkbenchBudget, $"workbench {workbenchBytes} bytes > {WorkbenchBudget}");
+        Assert.True(catalogBytes <= CatalogBudget, $"catalog {catalogBytes} bytes > {CatalogBudget}: {Largest(catalog)}");
+        Assert.True(workbenchBytes <= WorkbenchBudget, $"workbench {workbenchBytes} bytes > {WorkbenchBudget}: {Largest(workbench)}");
         learner.AssertNoConsoleErrors();
     }
 
-    private void Report(string line)
-    {
-        output.WriteLine(line);
-        Console.WriteLine("[bench] " + line);
-    }
+    /// <summary>What to look at when a load is over its budget.</summary>
+    private static string Largest(List<Transfer> load) =>
+        string.Join(", ", load.OrderByDescending(r => r.Bytes).Take(8).Select(r => $"{r.Url} {r.Bytes / 1024} KB ({r.Encoding})"));
 
     private sealed record Transfer(string Url, string Encoding, long Bytes);
 

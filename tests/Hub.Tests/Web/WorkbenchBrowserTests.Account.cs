@@ -1,22 +1,12 @@
-using LearningPlatform.Hub.Tests.EndToEnd;
 using LearningPlatform.Services.Tests;
 using Microsoft.Playwright;
 using static LearningPlatform.Hub.Tests.Web.BrowserFlows;
 
 namespace LearningPlatform.Hub.Tests.Web;
 
-/// <summary>Sign-in, registration and what the nav offers by role, in headless Chromium against the real platform.</summary>
-[Collection(EndToEndCollection.Name)]
-public sealed class AccountBrowserTests(EndToEndFixture fixture) : IAsyncLifetime
+/// <summary>Sign-in, registration and what the nav offers by role.</summary>
+public sealed partial class WorkbenchBrowserTests
 {
-    private Browser _browser = null!;
-
-    private string BaseUrl => PlatformFixture.Address(fixture.Platform.Hub.Services);
-
-    public async Task InitializeAsync() => _browser = await Browser.LaunchAsync();
-
-    public async Task DisposeAsync() => await _browser.DisposeAsync();
-
     [Fact]
     public async Task An_admin_opens_the_jobs_dashboard_from_the_nav_and_a_learner_has_no_link()
     {
