@@ -1,5 +1,11 @@
 // Bundles the browser client into ../wwwroot/dist (ignored by git). `npm run build`; `npm run watch` rebuilds on change.
+// A build also writes Brotli (.br) and gzip (.gz) copies beside each compressible output, which the Hub sends to
+// browsers that accept them (Features/WebClient/PrecompressedFiles.cs).
 import * as esbuild from 'esbuild';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, extname } from 'node:path';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 
 const watch = process.argv.includes('--watch');
 const common = {
@@ -30,10 +36,49 @@ const worker = {
   format: 'iife',
 };
 
+// Text and fonts compress; images and archives would not. Source maps are fetched only by developer tools, and
+// Brotli's best quality takes most of a minute on the editor's 10 MB map: they get a fast quality instead.
+const compressible = new Set(['.js', '.css', '.map', '.svg', '.ttf', '.json', '.txt']);
+const brotliQuality = file => (file.endsWith('.map') ? 5 : zlib.constants.BROTLI_MAX_QUALITY);
+const brotli = promisify(zlib.brotliCompress);
+const gzip = promisify(zlib.gzip);
+
+const isFile = path => stat(path).then(s => s.isFile(), () => false);
+const sameBytes = async (path, contents) => (await isFile(path)) && Buffer.compare(await readFile(path), contents) === 0;
+
+/** Writes an output only when it changed, so that its compressed copies (made only then) stay current. */
+async function writeOutput({ path, contents }) {
+  const variants = [
+    [`${path}.br`, () => brotli(contents, {
+      params: {
+        [zlib.constants.BROTLI_PARAM_QUALITY]: brotliQuality(path),
+        [zlib.constants.BROTLI_PARAM_MODE]: extname(path) === '.ttf' ? zlib.constants.BROTLI_MODE_FONT : zlib.constants.BROTLI_MODE_TEXT,
+        [zlib.constants.BROTLI_PARAM_SIZE_HINT]: contents.length,
+      },
+    })],
+    [`${path}.gz`, () => gzip(contents, { level: zlib.constants.Z_BEST_COMPRESSION })],
+  ];
+  const unchanged = await sameBytes(path, contents);
+  if (!unchanged) {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, contents);
+  }
+  if (!compressible.has(extname(path))) return;
+  for (const [variant, compress] of variants) {
+    if (unchanged && await isFile(variant) && (await stat(variant)).mtimeMs >= (await stat(path)).mtimeMs) continue;
+    const compressed = await compress();
+    // A copy that is not smaller is not worth sending; the Hub then sends the file itself. A copy left from an
+    // earlier build is older than the file, and the Hub ignores it.
+    if (compressed.length < contents.length) await writeFile(variant, compressed);
+  }
+}
+
 if (watch) {
   const contexts = await Promise.all([esbuild.context(app), esbuild.context(worker)]);
   await Promise.all(contexts.map(c => c.watch()));
   console.log('[client] watching src/');
 } else {
-  await Promise.all([esbuild.build(app), esbuild.build(worker)]);
+  const results = await Promise.all([app, worker].map(options => esbuild.build({ ...options, write: false })));
+  // Each compression runs on libuv's thread pool: the outputs are compressed side by side.
+  await Promise.all(results.flatMap(r => r.outputFiles).map(writeOutput));
 }

@@ -5,6 +5,7 @@ using LearningPlatform.Hub.Tests.EndToEnd;
 using LearningPlatform.Services.Tests;
 using LearningPlatform.Tests.Shared;
 using Microsoft.Playwright;
+using static LearningPlatform.Hub.Tests.Web.BrowserFlows;
 
 namespace LearningPlatform.Hub.Tests.Web;
 
@@ -17,7 +18,6 @@ namespace LearningPlatform.Hub.Tests.Web;
 [Collection(EndToEndCollection.Name)]
 public sealed class AuthoringBrowserTests(EndToEndFixture fixture) : IAsyncLifetime
 {
-    private const string Password = "Correct-horse-42";
     private const float Long = 90_000;
 
     private const string Instructions = """
@@ -361,31 +361,6 @@ public sealed class AuthoringBrowserTests(EndToEndFixture fixture) : IAsyncLifet
         using var login = await fixture.Platform.Client().PostAsJsonAsync("/api/auth/login", new { email, password });
         login.EnsureSuccessStatusCode();
         return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-    }
-
-    private static async Task SignInAsync(IPage page, string email, string password = Password)
-    {
-        await page.GotoAsync("/signin");
-        await page.Locator("#signin-email").FillAsync(email);
-        await page.Locator("#signin-password").FillAsync(password);
-        await page.Keyboard.PressAsync("Enter");
-        await page.GetByRole(AriaRole.Heading, new() { Name = "Courses" }).WaitForAsync();
-    }
-
-    private static async Task RegisterAsync(IPage page)
-    {
-        await page.GotoAsync("/");
-        await page.GetByLabel("Display name").FillAsync("Browser Learner");
-        await page.Locator("#register-email").FillAsync($"web-{Guid.NewGuid():N}@example.test");
-        await page.Locator("#register-password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
-        await page.GetByRole(AriaRole.Heading, new() { Name = "Courses" }).WaitForAsync();
-    }
-
-    private static async Task WaitForWorkbenchAsync(IPage page)
-    {
-        await page.Locator(".workbench[data-ready='true'] #editor .view-lines").WaitForAsync(new() { Timeout = Long });
-        await page.Locator("#connection[data-state='connected']").WaitForAsync(new() { Timeout = Long });
     }
 
     private static async Task RunAsync(IPage page)

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using LearningPlatform.Services.Tests;
 using Microsoft.Playwright;
+using static LearningPlatform.Hub.Tests.Web.BrowserFlows;
 
 namespace LearningPlatform.Hub.Tests.Web;
 

@@ -5,6 +5,7 @@ using LearningPlatform.Hub.Tests.EndToEnd;
 using LearningPlatform.Services.Tests;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
+using static LearningPlatform.Hub.Tests.Web.BrowserFlows;
 
 namespace LearningPlatform.Hub.Tests.Web;
 
@@ -16,7 +17,6 @@ namespace LearningPlatform.Hub.Tests.Web;
 [Collection(EndToEndCollection.Name)]
 public sealed partial class WorkbenchBrowserTests(EndToEndFixture fixture, ITestOutputHelper output) : IAsyncLifetime
 {
-    private const string Password = "Correct-horse-42";
     private const float Long = 90_000;
     private Browser _browser = null!;
 
@@ -266,10 +266,15 @@ public sealed partial class WorkbenchBrowserTests(EndToEndFixture fixture, ITest
         var greet = page.Locator("li[data-exercise='python-greet'] .state");
         await page.GotoAsync("/courses/python-foundations");
         Assert.Equal("not-started", await greet.GetAttributeAsync("data-state"));
+        // Graded (it has hidden checks) before any attempt, said in words to screen readers too.
+        var grading = page.Locator("li[data-exercise='python-greet'] .grading");
+        Assert.Equal("graded", await grading.GetAttributeAsync("data-grading"));
+        Assert.StartsWith("Graded: hidden checks", await grading.TextContentAsync() ?? "", StringComparison.Ordinal);
 
         // Hints one at a time, with the count left, rendered as Markdown.
         await page.GotoAsync("/exercises/python-greet");
         await WaitForWorkbenchAsync(page);
+        Assert.Equal("graded", await page.Locator(".wb-head .grading").GetAttributeAsync("data-grading"));
         var hint = page.Locator("#hint-button");
         Assert.Equal("Show a hint (3 left)", await hint.TextContentAsync());
         await hint.ClickAsync();
@@ -382,31 +387,6 @@ public sealed partial class WorkbenchBrowserTests(EndToEndFixture fixture, ITest
         $"() => monaco.editor.getModelMarkers({{ resource: {model}.uri }}).filter(m => m.severity === 8).length";
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);
-
-    private static async Task WaitForWorkbenchAsync(IPage page)
-    {
-        await page.Locator(".workbench[data-ready='true'] #editor .view-lines").WaitForAsync(new() { Timeout = Long });
-        await page.Locator("#connection[data-state='connected']").WaitForAsync(new() { Timeout = Long });
-    }
-
-    private static async Task RegisterAsync(IPage page, string displayName = "Browser Learner")
-    {
-        await page.GotoAsync("/");
-        await page.GetByLabel("Display name").FillAsync(displayName);
-        await page.Locator("#register-email").FillAsync($"web-{Guid.NewGuid():N}@example.test");
-        await page.Locator("#register-password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
-        await page.GetByRole(AriaRole.Heading, new() { Name = "Courses" }).WaitForAsync();
-    }
-
-    private static async Task SignInAsync(IPage page, string email, string password)
-    {
-        await page.GotoAsync("/signin");
-        await page.Locator("#signin-email").FillAsync(email);
-        await page.Locator("#signin-password").FillAsync(password);
-        await page.Keyboard.PressAsync("Enter"); // the form submits from the keyboard
-        await page.GetByRole(AriaRole.Heading, new() { Name = "Courses" }).WaitForAsync();
-    }
 
     private async Task<string> SolutionAsync(string exerciseId)
     {

@@ -72,9 +72,23 @@ function renderNav() {
       h('li', {}, link('/', 'Catalog')),
       authors ? h('li', {}, link('/author/courses/new', 'New course')) : null,
       authors ? h('li', {}, link('/import', 'Import')) : null,
-      roles.includes('admin') ? h('li', {}, h('a', { href: '/jobs' }, 'Jobs')) : null,
+      roles.includes('admin') ? h('li', {}, h('a', { href: '/jobs', id: 'jobs-link', onclick: openJobs }, 'Jobs')) : null,
       h('li', { class: 'who' }, `${me.displayName} (${roles.join(', ')})`),
       h('li', {}, h('button', { type: 'button', id: 'signout', onclick: async () => { await signOut(); me = null; go('/signin'); } }, 'Sign out'))));
+}
+
+// The Hangfire dashboard is a server page: a navigation cannot carry the access token, so the admin's browser first
+// trades it for the dashboard's cookie (HttpOnly, path /jobs, as long as the token lives), then goes there.
+async function openJobs(e) {
+  e.preventDefault();
+  const newTab = e.ctrlKey || e.metaKey || e.shiftKey;
+  try {
+    await api('/api/auth/dashboard-session', { method: 'POST' });
+  } catch (err) {
+    main.replaceChildren(errorBox(err));
+    return;
+  }
+  if (newTab) window.open('/jobs', '_blank', 'noopener'); else location.assign('/jobs');
 }
 
 document.addEventListener('click', e => {

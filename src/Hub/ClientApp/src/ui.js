@@ -31,6 +31,18 @@ export function formatMs(ms) {
   return m < 60 ? `${m}m ${s % 60}s` : `${Math.floor(m / 60)}h ${m % 60}m`;
 }
 
+/**
+ * Whether an exercise is graded (it has hidden checks, judged outside the sandbox, which decide a pass) or
+ * self-checked (its visible tests are all there is), as `graded` says in the course listing and the exercise.
+ */
+export function gradingBadge(graded) {
+  const [kind, text, why] = graded
+    ? ['graded', 'Graded', 'hidden checks decide whether a submission passes']
+    : ['self-checked', 'Self-checked', 'no hidden checks: the visible tests are all there is'];
+  return h('span', { class: `grading grading-${kind}`, dataset: { grading: kind }, title: why },
+    text, h('span', { class: 'sr-only' }, `: ${why}`));
+}
+
 export function errorBox(error) {
   return h('p', { class: 'error', role: 'alert' }, error?.message ?? String(error));
 }

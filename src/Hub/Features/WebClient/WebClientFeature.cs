@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Net.Http.Headers;
 
 namespace LearningPlatform.Hub.Features.WebClient;
@@ -13,19 +14,28 @@ public static partial class WebClientFeature
 {
     private const string IndexFile = "index.html";
 
-    private static readonly string[] ServerPrefixes = ["/api", "/hubs", "/health", "/metrics", "/openapi", "/jobs", "/dist"];
+    private const string DistPath = "/dist";
+
+    private static readonly string[] ServerPrefixes = ["/api", "/hubs", "/health", "/metrics", "/openapi", "/jobs", DistPath];
 
     public static WebApplication UseWebClient(this WebApplication app)
     {
+        // The build's Brotli and gzip copies of the bundle go to browsers that accept them.
+        app.UsePrecompressedFiles(DistPath, app.Environment.WebRootFileProvider);
         app.UseStaticFiles(new StaticFileOptions
         {
+            ContentTypeProvider = PrecompressedFiles.ContentTypes(DistPath, new FileExtensionContentTypeProvider()),
             // esbuild names chunks and assets by their content hash (ClientApp/build.mjs): those never change, so they
             // are cached for good. The entry points (app.js, app.css, the editor worker) keep their names: revalidate
             // each time (ETags make that a 304).
-            OnPrepareResponse = c => c.Context.Response.Headers[HeaderNames.CacheControl] =
-                c.Context.Request.Path.StartsWithSegments("/dist/chunks", StringComparison.Ordinal) || HashedAsset().IsMatch(c.File.Name)
-                    ? "public, max-age=31536000, immutable"
-                    : "no-cache",
+            OnPrepareResponse = c =>
+            {
+                var name = PrecompressedFiles.PrepareResponse(c);
+                c.Context.Response.Headers[HeaderNames.CacheControl] =
+                    c.Context.Request.Path.StartsWithSegments(DistPath + "/chunks", StringComparison.Ordinal) || HashedAsset().IsMatch(name)
+                        ? "public, max-age=31536000, immutable"
+                        : "no-cache";
+            },
         });
         return app;
     }

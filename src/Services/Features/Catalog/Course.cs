@@ -81,7 +81,9 @@ public sealed class ExerciseRef
 
 public sealed record ConceptDto(string Id, string Name, IReadOnlyList<string> Prerequisites);
 
-public sealed record ExerciseRefDto(string Id, string Title);
+/// <summary>An exercise in a course's listing; <c>Graded</c>: it has hidden checks, judged outside the sandbox (else
+/// its visible tests are all there is: self-checked).</summary>
+public sealed record ExerciseRefDto(string Id, string Title, bool Graded);
 
 public sealed record ModuleDto(string Id, string Title, IReadOnlyList<ExerciseRefDto> Exercises);
 
@@ -98,7 +100,8 @@ public sealed record CourseResponse(
     IReadOnlyList<ModuleDto> Modules,
     IReadOnlyList<string> Instructors)
 {
-    public static CourseResponse From(Course c) => new(
+    /// <param name="graded">Ids of the course's exercises that have hidden checks (<c>IExerciseCatalog.GradedAsync</c>).</param>
+    public static CourseResponse From(Course c, IReadOnlySet<string> graded) => new(
         c.Id,
         c.Version,
         c.Title,
@@ -107,6 +110,6 @@ public sealed record CourseResponse(
         c.Tags,
         c.Languages,
         [.. c.Concepts.Select(x => new ConceptDto(x.Id, x.Name, x.Prerequisites))],
-        [.. c.Modules.Select(m => new ModuleDto(m.Id, m.Title, [.. m.Exercises.Select(e => new ExerciseRefDto(e.Id, e.Title))]))],
+        [.. c.Modules.Select(m => new ModuleDto(m.Id, m.Title, [.. m.Exercises.Select(e => new ExerciseRefDto(e.Id, e.Title, graded.Contains(e.Id)))]))],
         c.Instructors);
 }

@@ -65,6 +65,6 @@ public static class CreateCourse
         course.RefreshSearchText();
         await store.Courses.InsertAsync(course, cancellationToken);
         CatalogLog.CourseCreated(logger, course.Id, user.UserId());
-        return Results.Created($"/api/courses/{course.Id}", CourseResponse.From(course));
+        return Results.Created($"/api/courses/{course.Id}", CourseResponse.From(course, new HashSet<string>())); // no exercises yet
     }
 }

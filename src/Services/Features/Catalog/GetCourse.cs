@@ -1,3 +1,5 @@
+using LearningPlatform.Services.Features.Exercises;
+
 namespace LearningPlatform.Services.Features.Catalog;
 
 /// <summary>One course with its modules, ordered exercises and concept graph.</summary>
@@ -8,9 +10,9 @@ public static class GetCourse
             .WithName("GetCourse")
             .WithSummary("One course with its modules, ordered exercises and concept graph.");
 
-    private static async Task<IResult> HandleAsync(string id, CatalogStore store, CancellationToken cancellationToken) =>
+    private static async Task<IResult> HandleAsync(string id, CatalogStore store, IExerciseCatalog exercises, CancellationToken cancellationToken) =>
         await store.Courses.GetAsync(id, cancellationToken) is { } course
-            ? Results.Ok(CourseResponse.From(course))
+            ? Results.Ok(CourseResponse.From(course, await exercises.GradedAsync(id, cancellationToken)))
             : CatalogProblems.CourseNotFound(id);
 }
 

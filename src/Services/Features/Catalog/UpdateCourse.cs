@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using LearningPlatform.ServiceDefaults.Auth;
 using LearningPlatform.Services.Common;
+using LearningPlatform.Services.Features.Exercises;
 using LearningPlatform.Storage;
 using Microsoft.Extensions.Options;
 
@@ -38,6 +39,7 @@ public static class UpdateCourse
         Request request,
         ClaimsPrincipal user,
         CatalogStore store,
+        IExerciseCatalog exercises,
         IOptions<CatalogOptions> options,
         ILogger<CatalogStore> logger,
         CancellationToken cancellationToken)
@@ -89,7 +91,7 @@ public static class UpdateCourse
         }
 
         CatalogLog.CourseUpdated(logger, course.Id, course.Version, user.UserId());
-        return Results.Ok(CourseResponse.From(course));
+        return Results.Ok(CourseResponse.From(course, await exercises.GradedAsync(id, cancellationToken)));
     }
 
     /// <summary>

@@ -14,9 +14,16 @@ public sealed class ExerciseStore(IDocumentStoreFactory stores)
 public interface IExerciseCatalog
 {
     Task<Exercise?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Ids of the course's exercises that have hidden checks (graded), for listings that must not carry the checks.</summary>
+    Task<IReadOnlySet<string>> GradedAsync(string courseId, CancellationToken cancellationToken);
 }
 
 internal sealed class ExerciseCatalog(ExerciseStore store) : IExerciseCatalog
 {
     public Task<Exercise?> GetAsync(string id, CancellationToken cancellationToken) => store.Exercises.GetAsync(id, cancellationToken);
+
+    public async Task<IReadOnlySet<string>> GradedAsync(string courseId, CancellationToken cancellationToken) =>
+        (await store.Exercises.FindAsync(e => e.CourseId == courseId && e.HiddenChecksJson != null, cancellationToken: cancellationToken))
+            .Select(e => e.Id).ToHashSet();
 }

@@ -15,7 +15,7 @@ public static class Login
             .WithSummary("Exchanges email and password for an access token and a refresh token; with ?useCookies=true the refresh token comes as an HttpOnly cookie for the refresh path instead of in the body (browsers).")
             .AllowAnonymous();
 
-    internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> HandleAsync(
+    internal static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         LoginRequest request,
         bool? useCookies,
         UserCollections collections,
@@ -31,6 +31,23 @@ public static class Login
         var options = loginOptions.Value;
         var email = request.Email?.Trim() ?? "";
         var password = request.Password ?? "";
+        // A missing field is the caller's slip, said per field; a wrong email or password is never said per field.
+        var errors = new Dictionary<string, string[]>();
+        if (email.Length == 0)
+        {
+            errors["email"] = ["Email is required."];
+        }
+
+        if (password.Length == 0)
+        {
+            errors["password"] = ["Password is required."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
         var normalized = User.Normalize(email);
         var found = normalized.Length == 0
             ? null

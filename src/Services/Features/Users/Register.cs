@@ -50,10 +50,13 @@ public static class Register
         }
         catch (DuplicateKeyException)
         {
+            // The field's error too, so that a form can show it next to the email.
+            const string Detail = "An account with this email address already exists.";
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Email already registered",
-                detail: "An account with this email address already exists.");
+                detail: Detail,
+                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["email"] = [Detail] } });
         }
 
         UsersLog.Registered(logger, user.Id);

@@ -83,6 +83,29 @@ public sealed class ExercisesTests(ServicesFixture fixture)
     }
 
     [Fact]
+    public async Task CourseListing_SaysWhichExercisesAreGraded_WithoutTheirChecks()
+    {
+        var (owner, course, graded) = await CourseWithExerciseAsync();
+        var created = await owner.PostAsJsonAsync("/api/exercises", NewExercise(course.Id) with { Title = "Self-checked double", HiddenChecks = null });
+        var selfChecked = (await created.Content.ReadFromJsonAsync<ExerciseDetails>())!;
+
+        var text = await _learner.GetStringAsync($"/api/courses/{course.Id}");
+        var listed = JsonSerializer.Deserialize<CourseResponse>(text, JsonSerializerOptions.Web)!.Modules.SelectMany(m => m.Exercises).ToDictionary(e => e.Id);
+        Assert.True(listed[graded.Id].Graded);
+        Assert.False(listed[selfChecked.Id].Graded);
+        Assert.DoesNotContain("double.double", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-negative", text, StringComparison.Ordinal);
+
+        // Computed from the exercise as it is now: without its checks it is self-checked at once.
+        var saved = await owner.PutAsJsonAsync($"/api/exercises/{graded.Id}", ToUpdate(graded) with { HiddenChecks = [] });
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        var after = await _learner.GetFromJsonAsync<CourseResponse>($"/api/courses/{course.Id}");
+        Assert.All(after!.Modules.SelectMany(m => m.Exercises), e => Assert.False(e.Graded));
+        var seeded = await _learner.GetFromJsonAsync<CourseResponse>("/api/courses/python-foundations");
+        Assert.All(seeded!.Modules.SelectMany(m => m.Exercises), e => Assert.True(e.Graded, e.Id));
+    }
+
+    [Fact]
     public async Task FullView_ForInstructorOfTheCourseAndAdmin_ButNotForOthers()
     {
         var (owner, _, exercise) = await CourseWithExerciseAsync();

@@ -46,6 +46,17 @@ public sealed class LoginTests(ServicesFixture fixture)
         Assert.Equal(wrongPassword.GetProperty("detail").GetString(), unknownEmail.GetProperty("detail").GetString());
     }
 
+    [Theory]
+    [InlineData("", "Some-password-1", new[] { "email" })]
+    [InlineData("someone@example.test", "", new[] { "password" })]
+    [InlineData(null, null, new[] { "email", "password" })]
+    public async Task Login_MissingField_Returns400WithThatFieldsError(string? email, string? password, string[] fields)
+    {
+        var response = await UsersApi.LoginAsync(_client, email!, password!);
+
+        Assert.Equal(fields, await UsersApi.ValidationErrorsAsync(response));
+    }
+
     [Fact]
     public async Task Login_FiveFailures_LocksTheAccountEvenForTheRightPassword()
     {

@@ -39,7 +39,11 @@ public sealed class RegisterTests(ServicesFixture fixture)
 
         var response = await _client.PostAsJsonAsync("/api/auth/register", new { email = email.ToUpperInvariant(), password = UsersApi.Password, displayName = "Copy" });
 
-        await UsersApi.ProblemAsync(response, HttpStatusCode.Conflict);
+        var problem = await UsersApi.ProblemAsync(response, HttpStatusCode.Conflict);
+        // Keyed by field as a ValidationProblem's errors are, so that a form shows it next to the email.
+        var errors = problem.GetProperty("errors");
+        Assert.Equal(["email"], errors.EnumerateObject().Select(p => p.Name));
+        Assert.Contains("already exists", errors.GetProperty("email")[0].GetString(), StringComparison.Ordinal);
     }
 
     [Theory]

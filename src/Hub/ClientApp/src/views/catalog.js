@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { h, link } from '../ui.js';
+import { gradingBadge, h, link } from '../ui.js';
 
 export async function catalogView() {
   const page = await api('/api/courses?pageSize=50');
@@ -44,6 +44,7 @@ export async function courseView(id, me) {
         h('h2', {}, m.title),
         h('ul', { class: 'exercise-list' }, m.exercises.map(e => h('li', { dataset: { exercise: e.id } },
           link(`/exercises/${encodeURIComponent(e.id)}`, e.title),
+          ' ', gradingBadge(e.graded),
           progress ? [' ', stateBadge(mine.get(e.id))] : null,
           teaches ? [' ', link(`/author/exercises/${encodeURIComponent(e.id)}`, 'Edit', { class: 'edit-link', 'aria-label': `Edit ${e.title}` })] : null))),
         teaches ? link(`/author/courses/${encodeURIComponent(course.id)}/modules/${encodeURIComponent(m.id)}/new-exercise`, 'New exercise', { 'aria-label': `New exercise in ${m.title}` }) : null))),

@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { connectHub, connectionIndicator } from '../hub.js';
 import { monaco, createEditor, applyToModel, languageOf } from '../editor.js';
 import { testsPanel } from '../tests-panel.js';
-import { h, link } from '../ui.js';
+import { gradingBadge, h, link } from '../ui.js';
 import { renderMarkdown } from '../markdown.js';
 
 const MIN_SEND_INTERVAL_MS = 60; // under the hub's 20 edits/s with room to spare
@@ -57,6 +57,7 @@ export async function workbenchView(exerciseId) {
     h('header', { class: 'wb-head' },
       link(`/courses/${encodeURIComponent(exercise.courseId)}`, '← Course'),
       h('h1', {}, exercise.title),
+      gradingBadge(exercise.graded),
       indicator.el),
     h('div', { class: 'wb-body' },
       h('aside', { class: 'instructions', 'aria-label': 'Instructions' },
@@ -67,7 +68,9 @@ export async function workbenchView(exerciseId) {
         tabs, editorHost,
         h('div', { class: 'actions' }, runButton, submitButton, problem),
         next,
-        h('p', { class: 'meta', id: 'run-vs-submit' }, 'Run tries your code on the visible tests; Submit also runs the hidden checks and counts for your progress.'),
+        h('p', { class: 'meta', id: 'run-vs-submit' }, exercise.graded
+          ? 'Run tries your code on the visible tests; Submit also runs the hidden checks and counts for your progress.'
+          : 'Run tries your code on the visible tests; Submit runs them too and counts for your progress (no hidden checks here).'),
         h('ul', { class: 'meta keys', id: 'shortcuts', 'aria-label': 'Keyboard shortcuts' },
           h('li', {}, h('kbd', {}, 'Ctrl+Enter'), ' Run'),
           h('li', {}, h('kbd', {}, 'Ctrl+Shift+Enter'), ' Submit'),
