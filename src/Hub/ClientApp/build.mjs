@@ -2,8 +2,8 @@
 // A build also writes Brotli (.br) and gzip (.gz) copies beside each compressible output, which the Hub sends to
 // browsers that accept them (Features/WebClient/PrecompressedFiles.cs).
 import * as esbuild from 'esbuild';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname, extname } from 'node:path';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, extname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 
@@ -80,5 +80,17 @@ if (watch) {
 } else {
   const results = await Promise.all([app, worker].map(options => esbuild.build({ ...options, write: false })));
   // Each compression runs on libuv's thread pool: the outputs are compressed side by side.
-  await Promise.all(results.flatMap(r => r.outputFiles).map(writeOutput));
+  const outputs = results.flatMap(r => r.outputFiles);
+  await Promise.all(outputs.map(writeOutput));
+  await prune(outputs.map(o => o.path));
+}
+
+/** Removes what earlier builds left in dist (chunks under old hashes, their compressed copies): only this build's
+ * outputs and their copies stay, so the folder, and the images made from it, hold one build. */
+async function prune(kept) {
+  const keep = new Set(kept.flatMap(path => [path, `${path}.br`, `${path}.gz`]));
+  const dist = resolve('../wwwroot/dist');
+  const entries = await readdir(dist, { recursive: true, withFileTypes: true });
+  await Promise.all(entries.filter(e => e.isFile()).map(e => join(e.parentPath, e.name))
+    .filter(path => !keep.has(path)).map(path => rm(path)));
 }
