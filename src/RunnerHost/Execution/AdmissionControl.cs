@@ -16,6 +16,11 @@ public sealed class AdmissionOptions : IValidatableObject
     /// Runs of one user queued or executing at once; beyond it the user's new runs are rejected.
     [Range(1, 1000)] public int MaxRunsPerUser { get; set; } = 2;
 
+    /// Authors' trial runs (saving, validating, importing exercises) of one user queued or executing at once, counted
+    /// apart from <see cref="MaxRunsPerUser"/>: an import validates several exercises side by side. They wait in the
+    /// user's lane like any run, so while others wait they hold one slot, and they use idle slots otherwise.
+    [Range(1, 1000)] public int MaxTrialRunsPerUser { get; set; } = 8;
+
     /// A user who already holds a slot is given another only while no user without one waits and more than this
     /// many slots stay free: a learner arriving then starts at once instead of waiting behind someone's second run.
     /// 0 lets one user fill every slot while nobody else waits.
@@ -127,31 +132,34 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeP
             ? NewAccountsLane
             : userId;
 
-    /// Null lease + reason when rejected. Dispose the lease when the run is over. <paramref name="rateLimited"/>
-    /// false for runs that do not count against the user's rate (authors' trials).
-    public async Task<(IDisposable? Lease, string? Reason)> EnterAsync(string userId, CancellationToken ct, bool rateLimited = true,
+    /// Null lease + reason when rejected. Dispose the lease when the run is over. <paramref name="trial"/>: an author's
+    /// trial run, which does not count against the user's rate and has a limit of its own
+    /// (<see cref="AdmissionOptions.MaxTrialRunsPerUser"/>).
+    public async Task<(IDisposable? Lease, string? Reason)> EnterAsync(string userId, CancellationToken ct, bool trial = false,
         DateTimeOffset? accountCreatedAt = null)
     {
-        var waiter = new Waiter(userId, LaneOf(userId, accountCreatedAt));
+        var waiter = new Waiter(userId, LaneOf(userId, accountCreatedAt), trial);
         lock (_lock)
         {
             var user = User(userId);
-            if (user.Runs >= _o.MaxRunsPerUser)
+            if (trial ? user.Trials >= _o.MaxTrialRunsPerUser : user.Runs >= _o.MaxRunsPerUser)
             {
                 Forget(user);
-                return (null, $"too many runs at once for this user (limit {_o.MaxRunsPerUser})");
+                return (null, trial
+                    ? $"too many trial runs at once for this user (limit {_o.MaxTrialRunsPerUser})"
+                    : $"too many runs at once for this user (limit {_o.MaxRunsPerUser})");
             }
             if (_waiting >= _o.MaxQueuedRuns && _free == 0)
             {
                 Forget(user);
                 return (null, $"the run queue is full ({_o.MaxQueuedRuns} waiting)");
             }
-            if (rateLimited && !user.TryTakeToken(_o, time.GetTimestamp(), time, out var retryAfter))
+            if (!trial && !user.TryTakeToken(_o, time.GetTimestamp(), time, out var retryAfter))
             {
                 Forget(user);
                 return (null, $"too many runs for this user: at most {_o.RunsPerUserPerMinute} a minute; try again in {Math.Ceiling(retryAfter.TotalSeconds):0} s");
             }
-            user.Runs++;
+            user.Count(trial, +1);
             LaneFor(waiter.LaneKey).Queue.AddLast(waiter.Node);
             _waiting++;
             Pump();
@@ -185,7 +193,7 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeP
     /// Drops a user with nothing running or waiting whose bucket is full again: it holds nothing worth keeping.
     private void Forget(UserState user)
     {
-        if (user.Runs == 0 && user.BucketFull(_o, time.GetTimestamp(), time))
+        if (user.Runs == 0 && user.Trials == 0 && user.BucketFull(_o, time.GetTimestamp(), time))
         {
             _users.Remove(user.UserId);
         }
@@ -251,7 +259,7 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeP
             Forget(lane);
             if (_users.TryGetValue(waiter.UserId, out var user))
             {
-                user.Runs--;
+                user.Count(waiter.Trial, -1);
                 Forget(user);
             }
             SignalRoom();
@@ -271,7 +279,7 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeP
             }
             if (_users.TryGetValue(waiter.UserId, out var user))
             {
-                user.Runs--;
+                user.Count(waiter.Trial, -1);
                 Forget(user);
             }
             Pump();
@@ -281,15 +289,17 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeP
 
     private sealed class Waiter
     {
-        public Waiter(string userId, string laneKey)
+        public Waiter(string userId, string laneKey, bool trial)
         {
             UserId = userId;
             LaneKey = laneKey;
+            Trial = trial;
             Node = new LinkedListNode<Waiter>(this);
         }
 
         public string UserId { get; }
         public string LaneKey { get; }
+        public bool Trial { get; }
         public LinkedListNode<Waiter> Node { get; }
         public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -331,7 +341,21 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeP
     private sealed class UserState(string userId)
     {
         public readonly string UserId = userId;
-        public int Runs;
+
+        /// Runs queued or executing, and authors' trial runs apart.
+        public int Runs, Trials;
+
+        public void Count(bool trial, int delta)
+        {
+            if (trial)
+            {
+                Trials += delta;
+            }
+            else
+            {
+                Runs += delta;
+            }
+        }
         private double _tokens = double.NaN;
         private long _refilledAt;
 

@@ -67,7 +67,7 @@ internal sealed partial class RunExecutor(
         {
             return await Finish(Result(RunVerdict.Rejected, invalid, [], [], 0, 0));
         }
-        var (lease, reason) = await admission.EnterAsync(request.UserId, ct, rateLimited: request.Mode != RunMode.Trial, request.AccountCreatedAt);
+        var (lease, reason) = await admission.EnterAsync(request.UserId, ct, trial: request.Mode == RunMode.Trial, request.AccountCreatedAt);
         if (lease is null)
         {
             return await Finish(Result(RunVerdict.Rejected, reason, [], [], 0, 0));

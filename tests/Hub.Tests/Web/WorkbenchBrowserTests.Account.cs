@@ -17,12 +17,12 @@ public sealed partial class WorkbenchBrowserTests
         var response = await page.RunAndWaitForResponseAsync(
             () => page.GetByRole(AriaRole.Link, new() { Name = "Jobs", Exact = true }).ClickAsync(),
             r => r.Request.IsNavigationRequest && new Uri(r.Url).AbsolutePath == "/jobs");
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
-
         Assert.Equal(200, response.Status);
+        // The response comes before the new page is in the tab (its title meanwhile is Chromium's "Loading …"): wait for
+        // the dashboard's own content first.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Recurring Jobs" }).First.WaitForAsync();
         Assert.Contains("Learning Platform jobs", await page.TitleAsync(), StringComparison.Ordinal); // the dashboard's title
         Assert.Contains("hangfire", await page.ContentAsync(), StringComparison.OrdinalIgnoreCase);
-        await page.GetByRole(AriaRole.Link, new() { Name = "Recurring Jobs" }).First.WaitForAsync();
 
         await using var learner = await _browser.NewPageAsync(BaseUrl);
         await RegisterAsync(learner.Page);

@@ -7,15 +7,15 @@ public sealed class AdmissionControlTests
 {
     private readonly ManualClock _clock = new();
 
-    private AdmissionControl Create(int slots, int queue, int perUser, int keptFree = 0, int perMinute = 0, int burst = 10) =>
+    private AdmissionControl Create(int slots, int queue, int perUser, int keptFree = 0, int perMinute = 0, int burst = 10, int trialsPerUser = 8) =>
         new(Options.Create(new AdmissionOptions
         {
-            MaxConcurrentRuns = slots, MaxQueuedRuns = queue, MaxRunsPerUser = perUser, SlotsKeptFree = keptFree,
+            MaxConcurrentRuns = slots, MaxQueuedRuns = queue, MaxRunsPerUser = perUser, MaxTrialRunsPerUser = trialsPerUser, SlotsKeptFree = keptFree,
             RunsPerUserPerMinute = perMinute, RunBurstPerUser = burst,
         }), _clock);
 
-    private static Task<(IDisposable? Lease, string? Reason)> Enter(AdmissionControl a, string user, bool rateLimited = true) =>
-        a.EnterAsync(user, CancellationToken.None, rateLimited);
+    private static Task<(IDisposable? Lease, string? Reason)> Enter(AdmissionControl a, string user, bool trial = false) =>
+        a.EnterAsync(user, CancellationToken.None, trial);
 
     [Fact]
     public async Task A_user_over_the_limit_is_rejected_and_admitted_again_after_a_run_ends()
@@ -168,7 +168,7 @@ public sealed class AdmissionControlTests
         var (rejected, reason) = await Enter(a, "u");
         Assert.Null(rejected);
         Assert.Contains("at most 6 a minute", reason);
-        Assert.NotNull((await Enter(a, "u", rateLimited: false)).Lease); // an author's trial
+        Assert.NotNull((await Enter(a, "u", trial: true)).Lease); // an author's trial
         Assert.NotNull((await Enter(a, "v")).Lease); // another user has a bucket of their own
 
         _clock.Advance(TimeSpan.FromSeconds(10)); // one run's worth at 6 a minute
@@ -201,6 +201,32 @@ public sealed class AdmissionControlTests
         (await sybils.First(t => t.IsCompleted)).Lease!.Dispose();
         await unknown.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(3, sybils.Count(t => t.IsCompleted));
+    }
+
+    [Fact]
+    public async Task Trial_runs_have_a_limit_of_their_own_and_yield_to_learners()
+    {
+        // An import validating exercises side by side: more trials than MaxRunsPerUser, on an otherwise idle runner.
+        var a = Create(slots: 4, queue: 64, perUser: 2, keptFree: 1, trialsPerUser: 6);
+        var trials = Enumerable.Range(0, 6).Select(_ => Enter(a, "author", trial: true)).ToList();
+        Assert.Equal(3, trials.Count(t => t.IsCompleted)); // idle slots used, one kept free
+        var (refused, reason) = await Enter(a, "author", trial: true);
+        Assert.Null(refused);
+        Assert.Contains("too many trial runs", reason);
+
+        // The author's own run is counted apart from the trials: queued, not refused.
+        var own = Enter(a, "author");
+        Assert.False(own.IsCompleted);
+
+        // A learner takes the slot kept free at once; the next learner gets the next slot a trial frees, before the
+        // author's queued trials.
+        Assert.NotNull((await Enter(a, "learner-1")).Lease);
+        var second = Enter(a, "learner-2");
+        Assert.False(second.IsCompleted);
+        (await trials[0]).Lease!.Dispose();
+        await second.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(4, a.Running);
+        Assert.Equal(4, a.Waiting); // three trials and the author's own run
     }
 
     [Fact]

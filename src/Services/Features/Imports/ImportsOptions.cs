@@ -18,10 +18,11 @@ public sealed class ImportsOptions
     [Range(1, 1_000_000)]
     public int MaxEntries { get; set; } = 50_000;
 
-    /// <summary>Exercises validated at once. Each validation is two runs (reference and starter) of the importing user,
-    /// and the runner admits only a few runs per user at once.</summary>
+    /// <summary>Exercises validated at once. Each validation is two trial runs (reference and starter) of the importing
+    /// user; the runner queues them in that user's lane (`Runner:Admission:MaxTrialRunsPerUser`, 8), so an import uses
+    /// the slots learners leave idle and gives way to learners who wait.</summary>
     [Range(1, 64)]
-    public int Parallelism { get; set; } = 1;
+    public int Parallelism { get; set; } = 3;
 
     /// <summary>How often a validation the runner refused or did not answer (queue full, outage) is tried again before
     /// the exercise is reported invalid.</summary>
