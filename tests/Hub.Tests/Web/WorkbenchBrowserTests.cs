@@ -74,9 +74,11 @@ public sealed partial class WorkbenchBrowserTests(EndToEndFixture fixture, ITest
         await page.Locator("#editor .squiggly-error").First.WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = Long });
 
         // A hint from the instructor shows up in the learner's workbench.
+        Assert.False(await page.Locator("#instructor-hints-heading").IsVisibleAsync()); // no heading over an empty list
         await instructor.Page.GetByLabel("Send a hint").FillAsync("Try the modulo operator: i % 15 first.");
         await instructor.Page.GetByRole(AriaRole.Button, new() { Name = "Send hint" }).ClickAsync();
         await page.Locator("#hints li", new() { HasTextString = "modulo operator" }).WaitForAsync();
+        Assert.True(await page.Locator("#instructor-hints-heading").IsVisibleAsync());
 
         // Run the starter against the visible tests: failures show their expected/actual message.
         await page.GetByRole(AriaRole.Button, new() { Name = "Run", Exact = true }).ClickAsync();

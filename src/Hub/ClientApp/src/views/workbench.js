@@ -14,6 +14,8 @@ export async function workbenchView(exerciseId) {
   const indicator = connectionIndicator();
   const tests = testsPanel();
   const hints = h('ol', { class: 'hints', id: 'hints', 'aria-live': 'polite' });
+  // Shown with the first hint an instructor sends; the list itself is in the page from the start (a live region).
+  const instructorHintsHeading = h('h2', { id: 'instructor-hints-heading', hidden: true }, 'Hints from your instructor');
   const tabs = h('div', { class: 'tabs', role: 'group', 'aria-label': 'Files' });
   const editorHost = h('div', { class: 'editor', id: 'editor' });
   const runButton = h('button', { type: 'button', id: 'run', disabled: true }, 'Run');
@@ -63,7 +65,7 @@ export async function workbenchView(exerciseId) {
       h('aside', { class: 'instructions', 'aria-label': 'Instructions' },
         h('h2', {}, 'Instructions'), h('div', { class: 'prose', id: 'instructions-text' }, renderMarkdown(exercise.instructions)),
         h('h2', {}, 'Hints'), exerciseHints, hintButton,
-        h('h2', {}, 'Hints from your instructor'), hints),
+        instructorHintsHeading, hints),
       h('div', { class: 'wb-main' },
         tabs, editorHost,
         h('div', { class: 'actions' }, runButton, submitButton, problem),
@@ -235,6 +237,7 @@ export async function workbenchView(exerciseId) {
   });
   conn.on('Recommendations', update => { recommendations = update.items; showNext(); });
   conn.on('Hint', hint => {
+    instructorHintsHeading.hidden = false;
     hints.append(h('li', { class: 'hint' }, h('time', { datetime: hint.at }, new Date(hint.at).toLocaleTimeString()), ' ', h('div', { class: 'prose' }, renderMarkdown(hint.text))));
   });
   conn.on('SessionSnapshot', snapshot => {
