@@ -93,7 +93,7 @@ internal sealed partial class RunExecutor(
             }
 
             var runClock = Stopwatch.StartNew();
-            container = pool.TryTake(request.Language);
+            container = pool.TryTake(request.Language, trial: request.Mode == RunMode.Trial);
             var warm = container is not null;
             // Not cancellable half-way: a create cancelled mid-request could leave a container we never learn of.
             container ??= await factory.CreateStartedAsync(request.Language, pooled: false, CancellationToken.None);

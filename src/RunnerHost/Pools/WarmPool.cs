@@ -14,6 +14,11 @@ public sealed class PoolOptions
     /// Warm containers kept per language; 0 turns pooling off (every run starts cold).
     [Range(0, 64)] public int Size { get; set; } = 2;
 
+    /// Warm containers per language that authors' trial runs (saving, validating, importing exercises) leave to
+    /// learners' runs: an import validating exercises side by side would otherwise empty the pool, and every
+    /// learner's run meanwhile would start cold. Trials take a warm container only while more than this many are ready.
+    [Range(0, 64)] public int KeptForLearners { get; set; } = 1;
+
     /// How long a new container may take to load its test framework before it is discarded.
     [Range(1, 300)] public int ReadyTimeoutSeconds { get; set; } = 60;
 
@@ -53,9 +58,11 @@ internal sealed class WarmPool(SandboxFactory factory, IOptions<PoolOptions> opt
     /// True when every pooled language is at its size and nothing is being created.
     public bool IsFull => !Enabled || PooledLanguages.All(l => Count(l) >= _o.Size && _creating.GetValueOrDefault(l) == 0);
 
-    public SandboxContainer? TryTake(RunLanguage language)
+    /// A ready container for a run, or null (start a cold one). <paramref name="trial"/>: an author's trial run, which
+    /// leaves <see cref="PoolOptions.KeptForLearners"/> containers to learners.
+    public SandboxContainer? TryTake(RunLanguage language, bool trial = false)
     {
-        if (!Enabled || !_ready.TryGetValue(language, out var q))
+        if (!Enabled || !_ready.TryGetValue(language, out var q) || trial && q.Count <= _o.KeptForLearners)
         {
             return null;
         }

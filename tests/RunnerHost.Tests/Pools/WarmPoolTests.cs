@@ -30,6 +30,25 @@ public sealed class WarmPoolTests(RunnerFixture fx)
     }
 
     [Fact]
+    public async Task A_trial_run_leaves_the_last_warm_container_to_learners()
+    {
+        // The fixture pools one container per language, and one is kept for learners' runs by default.
+        await fx.Pool.Filled.WaitAsync(TimeSpan.FromMinutes(2));
+        await RunnerFixture.WaitUntilAsync(() => Task.FromResult(fx.Pool.IsFull), TimeSpan.FromMinutes(1), "the pool is full");
+        var before = fx.Pool.IdleIds.ToHashSet();
+
+        var (trial, trialEvents) = await RunnerFixture.RunAsync(fx.Executor, new RunRequest(
+            Guid.NewGuid().ToString("N"), "author-" + Guid.NewGuid().ToString("N")[..8], RunLanguage.Python, Files, DateTimeOffset.UtcNow, Mode: RunMode.Trial));
+
+        Verdicts.Expect(RunVerdict.Passed, trial.Result);
+        Assert.False(trialEvents.OfType<RunStarted>().Single().Warm);
+        Assert.Subset(fx.Pool.IdleIds.ToHashSet(), before); // the warm container is still there
+        var (learner, learnerEvents) = await fx.RunAsync(RunLanguage.Python, Files);
+        Verdicts.Expect(RunVerdict.Passed, learner);
+        Assert.True(learnerEvents.OfType<RunStarted>().Single().Warm);
+    }
+
+    [Fact]
     public async Task Stopping_while_the_pool_fills_leaves_no_container()
     {
         using var host = RunnerFixture.BuildHost(new Dictionary<string, string?> { ["Runner:Pools:Size"] = "2", ["Runner:Pools:FillConcurrency"] = "4" });
