@@ -135,7 +135,7 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeP
     /// Null lease + reason when rejected. Dispose the lease when the run is over. <paramref name="trial"/>: an author's
     /// trial run, which does not count against the user's rate and has a limit of its own
     /// (<see cref="AdmissionOptions.MaxTrialRunsPerUser"/>).
-    public async Task<(IDisposable? Lease, string? Reason)> EnterAsync(string userId, CancellationToken ct, bool trial = false,
+    public async Task<(Lease? Lease, string? Reason)> EnterAsync(string userId, CancellationToken ct, bool trial = false,
         DateTimeOffset? accountCreatedAt = null)
     {
         var waiter = new Waiter(userId, LaneOf(userId, accountCreatedAt), trial);
@@ -224,6 +224,7 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeP
             lane.Running++;
             lane.LastServed = ++_turn;
             lane.UsersServed[node.Value.UserId] = _turn;
+            node.Value.AdmittedAt = time.GetUtcNow();
             node.Value.Started.TrySetResult();
         }
     }
@@ -287,7 +288,7 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeP
         }
     }
 
-    private sealed class Waiter
+    internal sealed class Waiter
     {
         public Waiter(string userId, string laneKey, bool trial)
         {
@@ -300,6 +301,7 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeP
         public string UserId { get; }
         public string LaneKey { get; }
         public bool Trial { get; }
+        public DateTimeOffset AdmittedAt { get; set; }
         public LinkedListNode<Waiter> Node { get; }
         public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -401,9 +403,17 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeP
         }
     }
 
-    private sealed class Lease(AdmissionControl owner, Waiter waiter) : IDisposable
+    /// A slot held by a run: dispose it when the run is over.
+    public sealed class Lease : IDisposable
     {
+        private readonly AdmissionControl owner;
+        private readonly Waiter waiter;
         private int _done;
+
+        internal Lease(AdmissionControl owner, Waiter waiter) => (this.owner, this.waiter) = (owner, waiter);
+
+        /// When the slot was given, under the admission's lock (the caller resumes later, on the thread pool).
+        public DateTimeOffset AdmittedAt => waiter.AdmittedAt;
 
         public void Dispose()
         {

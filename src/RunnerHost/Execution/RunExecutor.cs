@@ -75,7 +75,9 @@ internal sealed partial class RunExecutor(
         SandboxContainer? container = null;
         try
         {
-            startedAt = DateTimeOffset.UtcNow;
+            // Queued until the slot was given, not until this continuation ran: under load the two can be far apart,
+            // and the queue time is what fairness is judged by.
+            startedAt = lease.AdmittedAt;
             clock.Restart();
             var runtime = _runtimes[request.Language];
             var prepared = await runtime.PrepareAsync(request, ct);

@@ -14,7 +14,7 @@ public sealed class AdmissionControlTests
             RunsPerUserPerMinute = perMinute, RunBurstPerUser = burst,
         }), _clock);
 
-    private static Task<(IDisposable? Lease, string? Reason)> Enter(AdmissionControl a, string user, bool trial = false) =>
+    private static Task<(AdmissionControl.Lease? Lease, string? Reason)> Enter(AdmissionControl a, string user, bool trial = false) =>
         a.EnterAsync(user, CancellationToken.None, trial);
 
     [Fact]
@@ -77,8 +77,8 @@ public sealed class AdmissionControlTests
     public async Task With_more_flooding_users_than_slots_a_newcomer_is_next_in_line()
     {
         var a = Create(slots: 2, queue: 64, perUser: 2, keptFree: 1);
-        var first = new List<Task<(IDisposable? Lease, string? Reason)>>();
-        var second = new List<Task<(IDisposable? Lease, string? Reason)>>();
+        var first = new List<Task<(AdmissionControl.Lease? Lease, string? Reason)>>();
+        var second = new List<Task<(AdmissionControl.Lease? Lease, string? Reason)>>();
         foreach (var user in new[] { "f1", "f2", "f3" })
         {
             first.Add(Enter(a, user));
