@@ -406,20 +406,20 @@ internal sealed class AdmissionControl(IOptions<AdmissionOptions> options, TimeP
     /// A slot held by a run: dispose it when the run is over.
     public sealed class Lease : IDisposable
     {
-        private readonly AdmissionControl owner;
-        private readonly Waiter waiter;
+        private readonly AdmissionControl _owner;
+        private readonly Waiter _waiter;
         private int _done;
 
-        internal Lease(AdmissionControl owner, Waiter waiter) => (this.owner, this.waiter) = (owner, waiter);
+        internal Lease(AdmissionControl owner, Waiter waiter) => (_owner, _waiter) = (owner, waiter);
 
         /// When the slot was given, under the admission's lock (the caller resumes later, on the thread pool).
-        public DateTimeOffset AdmittedAt => waiter.AdmittedAt;
+        public DateTimeOffset AdmittedAt => _waiter.AdmittedAt;
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _done, 1) == 0)
             {
-                owner.Leave(waiter);
+                _owner.Leave(_waiter);
             }
         }
     }
