@@ -23,21 +23,9 @@ redis_port=${LP_REDIS_PORT:-6379}
 
 [ "${LP_NO_PREREQS:-}" = 1 ] || ./scripts/prereqs.sh
 
-# Development secrets: generated once into an ignored folder, unless given in the environment.
-mkdir -p .dev "$data/logs"
-if [ ! -f .dev/secrets.env ]; then
-  umask 077
-  {
-    echo "Jwt__SigningKey=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
-    echo "LP_ADMIN_EMAIL=admin@localhost.dev"
-    echo "LP_ADMIN_PASSWORD=Dev-$(head -c 12 /dev/urandom | base64 | tr -d '\n/+=')-1"
-  } > .dev/secrets.env
-fi
-set -a
-# shellcheck disable=SC1091
-. .dev/secrets.env
-set +a
-export Jwt__SigningKey LP_ADMIN_EMAIL LP_ADMIN_PASSWORD
+# Development secrets: generated once into an ignored folder.
+mkdir -p "$data/logs"
+. scripts/dev-secrets.sh
 
 HUB_URL=${LP_HUB_URL:-http://localhost:8080}
 SERVICES_URL=${LP_SERVICES_URL:-http://127.0.0.1:8081}

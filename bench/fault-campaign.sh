@@ -59,22 +59,8 @@ if [ "${LP_CAMPAIGN_NO_BUILD:-}" != 1 ]; then
   done
 fi
 
-# The development admin of run.sh (created by it on first use).
-if [ ! -f .dev/secrets.env ]; then
-  mkdir -p .dev
-  (
-    umask 077
-    {
-      echo "Jwt__SigningKey=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
-      echo "LP_ADMIN_EMAIL=admin@localhost.dev"
-      echo "LP_ADMIN_PASSWORD=Dev-$(head -c 12 /dev/urandom | base64 | tr -d '\n/+=')-1"
-    } >.dev/secrets.env
-  )
-fi
-set -a
-# shellcheck disable=SC1091
-. .dev/secrets.env
-set +a
+# The development admin of run.sh.
+. scripts/dev-secrets.sh
 
 mkdir -p "$data/logs" "$data/redis"
 if [ "$restart_dockerd" = 1 ]; then

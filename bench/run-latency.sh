@@ -48,22 +48,8 @@ if [ "${LP_LATENCY_NO_BUILD:-}" != 1 ]; then
   done
 fi
 
-# The development admin and signing key of run.sh (created by it on first use); Hub.Bench mints learners' tokens.
-if [ ! -f .dev/secrets.env ]; then
-  mkdir -p .dev
-  (
-    umask 077
-    {
-      echo "Jwt__SigningKey=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
-      echo "LP_ADMIN_EMAIL=admin@localhost.dev"
-      echo "LP_ADMIN_PASSWORD=Dev-$(head -c 12 /dev/urandom | base64 | tr -d '\n/+=')-1"
-    } >.dev/secrets.env
-  )
-fi
-set -a
-# shellcheck disable=SC1091
-. .dev/secrets.env
-set +a
+# The development admin and signing key of run.sh; Hub.Bench mints learners' tokens.
+. scripts/dev-secrets.sh
 
 mkdir -p "$data/logs" "$data/redis"
 log "instance: hub :$hub_port, services :$services_port, runner :$runner_port, redis :$redis_port; logs in $data/logs"
